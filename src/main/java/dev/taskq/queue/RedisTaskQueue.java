@@ -1,0 +1,85 @@
+package dev.taskq.queue;
+
+import dev.taskq.config.TaskqSettings;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import redis.clients.jedis.AbstractTransaction;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The producer side of the queue and the status lookup. Enqueueing writes the status record, pushes the task and
+ * publishes the event in one MULTI/EXEC round trip, so a task is either fully accepted or not at all.
+ */
+@ApplicationScoped
+public class RedisTaskQueue {
+
+    @Inject
+    TaskqSettings settings;
+
+    private RedisKeys keys;
+    private RedisEndpoint endpoint;
+    private RedisClient client;
+
+    @PostConstruct
+    void open() {
+        keys = new RedisKeys(settings.keyPrefix());
+        endpoint = new RedisEndpoint(settings.redisUri());
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(64);
+        pool.setMaxIdle(16);
+        // Never park a request thread for long on an exhausted pool: fail and let the caller answer 503.
+        pool.setMaxWait(Duration.ofSeconds(2));
+        // Connections are made on first use, so a deployment succeeds while Redis is down.
+        client = RedisClient.builder()
+                .hostAndPort(endpoint.hostAndPort())
+                .clientConfig(endpoint.clientConfig("taskq-producer"))
+                .poolConfig(pool)
+                .build();
+    }
+
+    @PreDestroy
+    void close() {
+        client.close();
+    }
+
+    /** Accepts a task: status record, queue entry and event, all or nothing. */
+    public void enqueue(Task task) {
+        Instant now = Instant.now();
+        try (AbstractTransaction tx = client.multi()) {
+            tx.hset(keys.task(task.id()), Map.of(
+                    TaskRecord.ID, task.id(),
+                    TaskRecord.TYPE, task.type(),
+                    TaskRecord.STATE, TaskState.QUEUED.wireName(),
+                    TaskRecord.ATTEMPTS, "0",
+                    TaskRecord.CREATED_AT, task.createdAt().toString()));
+            tx.lpush(keys.ready(), TaskCodec.encode(task));
+            tx.publish(keys.events(), TaskEvents.stateChanged(task.id(), TaskState.QUEUED, now));
+            tx.exec();
+        } catch (JedisException e) {
+            throw new QueueUnavailableException(e);
+        }
+    }
+
+    public Optional<TaskRecord> find(String taskId) {
+        Map<String, String> hash;
+        try {
+            hash = client.hgetAll(keys.task(taskId));
+        } catch (JedisException e) {
+            throw new QueueUnavailableException(e);
+        }
+        return hash.isEmpty() ? Optional.empty() : Optional.of(TaskRecord.fromHash(hash));
+    }
+
+    /** The consumer side for one consumer loop, on a connection of its own. */
+    public QueueConsumer consumer(String consumerId) {
+        return new QueueConsumer(endpoint, keys, consumerId, settings.succeededRetention(), settings.failedRetention());
+    }
+}

@@ -1,0 +1,67 @@
+package dev.taskq.status;
+
+import dev.taskq.queue.RedisTaskQueue;
+import dev.taskq.queue.TaskRecord;
+import dev.taskq.queue.TaskState;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.faces.context.FacesContext;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.util.Optional;
+
+/** Backs {@code submitted.xhtml}: the state of one task, in plain words. */
+@Named
+@RequestScoped
+public class TaskStatusView {
+
+    @Inject
+    RedisTaskQueue queue;
+
+    @Inject
+    FacesContext faces;
+
+    private String id;
+    private TaskRecord task;
+
+    /** Faces view action: loads the task named by the {@code id} parameter; unknown ids answer 404. */
+    public void load() {
+        Optional<TaskRecord> found = TaskIds.isWellFormed(id) ? queue.find(id) : Optional.empty();
+        task = found.orElse(null);
+        if (task == null) {
+            faces.getExternalContext().setResponseStatus(404);
+        }
+    }
+
+    public String getId() {
+        return id;
+    }
+
+    public void setId(String id) {
+        this.id = id;
+    }
+
+    public boolean isFound() {
+        return task != null;
+    }
+
+    /** The state's wire name, for styling and scripts. */
+    public String getState() {
+        return task == null ? "" : task.state().wireName();
+    }
+
+    public String getStateText() {
+        if (task == null) {
+            return "";
+        }
+        return describe(task.state());
+    }
+
+    static String describe(TaskState state) {
+        return switch (state) {
+            case QUEUED -> "Waiting to be sent";
+            case PROCESSING -> "Sending…";
+            case SUCCEEDED -> "Sent";
+            case FAILED -> "Could not be sent. We have been notified and will look into it.";
+        };
+    }
+}

@@ -1,0 +1,68 @@
+package dev.taskq.mail;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskq.testing.Deployments;
+import dev.taskq.testing.Http;
+import dev.taskq.testing.Mailbox;
+import dev.taskq.testing.TaskqIT;
+import dev.taskq.testing.TestServers;
+import jakarta.json.Json;
+import jakarta.mail.Header;
+import jakarta.mail.internet.MimeMessage;
+import java.net.URL;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+
+/** Hostile and international input, end to end: the mail stays intact, with one recipient and no added header. */
+@TaskqIT
+class ConfirmationMailIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.war();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void lineBreaksCannotAddHeadersOrRecipientsAndUnicodeArrivesIntact() throws Exception {
+        String email = UUID.randomUUID() + "@example.com";
+        String victim = UUID.randomUUID() + "@example.org";
+        String name = "Zoë 日本\r\nBcc: " + victim + "\r\nX-Injected: yes";
+        String message = "Grüße aus Köln ✓\r\n\r\nCc: " + victim + "\nSubject: hijacked";
+
+        int status = new Http(base).postJson("api/submissions", Json.createObjectBuilder()
+                .add("name", name).add("email", email).add("message", message).build().toString()).statusCode();
+        assertEquals(202, status);
+
+        List<MimeMessage> mails = Mailbox.await(email, 1);
+        assertEquals(1, mails.size());
+        MimeMessage mail = mails.get(0);
+        String body = Mailbox.text(mail);
+        List<String> headerNames = Collections.list(mail.getAllHeaders()).stream().map(Header::getName).toList();
+        assertAll(
+                () -> assertEquals(1, mail.getAllRecipients().length, "only the submitted address"),
+                () -> assertEquals(email, mail.getAllRecipients()[0].toString()),
+                () -> assertTrue(Mailbox.to(victim).isEmpty(), "nothing was sent to the injected address"),
+                () -> assertNull(mail.getHeader("Bcc")),
+                () -> assertNull(mail.getHeader("Cc")),
+                () -> assertNull(mail.getHeader("X-Injected")),
+                () -> assertEquals(ConfirmationMail.SUBJECT, mail.getSubject()),
+                () -> assertArrayEquals(new String[] {TestServers.MAIL_FROM}, mail.getHeader("From")),
+                () -> assertTrue(mail.getContentType().toLowerCase().contains("charset=utf-8"), mail.getContentType()),
+                () -> assertTrue(body.contains("Hello Zoë 日本 Bcc: " + victim + " X-Injected: yes,"), body),
+                () -> assertTrue(body.contains("> Grüße aus Köln ✓\n>\n> Cc: " + victim + "\n> Subject: hijacked"), body),
+                () -> assertEquals(1, headerNames.stream().filter("Subject"::equalsIgnoreCase).count(), headerNames.toString()));
+    }
+}

@@ -1,0 +1,156 @@
+package dev.taskq.submission;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskq.testing.Deployments;
+import dev.taskq.testing.Http;
+import dev.taskq.testing.Mailbox;
+import dev.taskq.testing.RedisProbe;
+import dev.taskq.testing.TaskStatusPoller;
+import dev.taskq.testing.TaskqIT;
+import dev.taskq.testing.TestServers;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.mail.internet.MimeMessage;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@TaskqIT
+class SubmissionApiIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.war();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void restSubmissionIsMailedAndSucceeds() throws Exception {
+        Http http = new Http(base);
+        String email = UUID.randomUUID() + "@example.com";
+
+        HttpResponse<String> response = http.postJson("api/submissions", json("Ada Lovelace", email,
+                "When will my engine ship?\nThanks!"));
+
+        assertEquals(202, response.statusCode(), response.body());
+        JsonObject accepted = parse(response.body());
+        String id = accepted.getString("id");
+        assertEquals("queued", accepted.getString("status"));
+        URI location = URI.create(response.headers().firstValue("Location").orElseThrow());
+        assertEquals(http.resolve("api/tasks/" + id), location);
+
+        List<MimeMessage> mails = Mailbox.await(email, 1);
+        assertEquals(1, mails.size(), "mails to " + email);
+        MimeMessage mail = mails.get(0);
+        String body = Mailbox.text(mail);
+        assertAll(
+                () -> assertEquals(TestServers.MAIL_FROM, mail.getFrom()[0].toString()),
+                () -> assertEquals(1, mail.getAllRecipients().length),
+                () -> assertTrue(body.contains("Hello Ada Lovelace,"), body),
+                () -> assertTrue(body.contains("> When will my engine ship?\n> Thanks!"), body));
+
+        JsonObject task = TaskStatusPoller.awaitFinal(http, location);
+        assertAll(
+                () -> assertEquals("succeeded", task.getString("status")),
+                () -> assertEquals(1, task.getInt("attempts")),
+                () -> assertEquals(mail.getMessageID(), task.getString("result")),
+                () -> assertTrue(task.containsKey("createdAt") && task.containsKey("startedAt")
+                        && task.containsKey("finishedAt"), task.toString()));
+        try (RedisProbe redis = new RedisProbe()) {
+            assertTrue(redis.keys().stream().noneMatch(key -> key.contains(":processing:")
+                    && redis.jedis().llen(key) > 0), "no task left on a processing list");
+        }
+    }
+
+    @Test
+    void unknownOrMalformedTaskIdsAreNotFound() throws Exception {
+        Http http = new Http(base);
+        assertEquals(404, http.get("api/tasks/" + UUID.randomUUID()).statusCode());
+        HttpResponse<String> malformed = http.get("api/tasks/not-a-task");
+        assertEquals(404, malformed.statusCode());
+        assertEquals("application/problem+json", malformed.headers().firstValue("Content-Type").orElseThrow());
+    }
+
+    static Stream<Arguments> invalidSubmissions() {
+        String ok = "someone@example.com";
+        return Stream.of(
+                Arguments.of("all fields missing", "application/json", "{}", 400, Set.of("name", "email", "message")),
+                Arguments.of("blank name", "application/json", json("  ", ok, "hi"), 400, Set.of("name")),
+                Arguments.of("name of 101 characters", "application/json", json("n".repeat(101), ok, "hi"), 400,
+                        Set.of("name")),
+                Arguments.of("invalid e-mail", "application/json", json("Ann", "not-an-address", "hi"), 400,
+                        Set.of("email")),
+                Arguments.of("two addresses", "application/json", json("Ann", "a@example.com, b@example.com", "hi"),
+                        400, Set.of("email")),
+                Arguments.of("e-mail of 255 characters", "application/json",
+                        json("Ann", "a".repeat(243) + "@example.com", "hi"), 400, Set.of("email")),
+                Arguments.of("message of 5001 characters", "application/json", json("Ann", ok, "m".repeat(5001)),
+                        400, Set.of("message")),
+                Arguments.of("name not a string", "application/json",
+                        "{\"name\": 42, \"email\": \"" + ok + "\", \"message\": \"hi\"}", 400, Set.of("name")),
+                Arguments.of("unknown field", "application/json",
+                        "{\"name\": \"Ann\", \"email\": \"" + ok + "\", \"message\": \"hi\", \"cc\": \"x\"}", 400,
+                        Set.of("cc")),
+                Arguments.of("malformed JSON", "application/json", "{\"name\": ", 400, Set.of()),
+                Arguments.of("JSON array", "application/json", "[]", 400, Set.of()),
+                Arguments.of("JSON string", "application/json", "\"hello\"", 400, Set.of()),
+                Arguments.of("empty body", "application/json", "", 400, Set.of()),
+                Arguments.of("form encoding", "application/x-www-form-urlencoded", "name=Ann", 415, Set.of()),
+                Arguments.of("plain text", "text/plain", json("Ann", ok, "hi"), 415, Set.of()),
+                Arguments.of("body over 64 KiB", "application/json",
+                        json("Ann", ok, "m".repeat(64 * 1024)), 413, Set.of()));
+    }
+
+    @ParameterizedTest(name = "{0} → {3}")
+    @MethodSource("invalidSubmissions")
+    void invalidInputIsRejectedAndNothingIsEnqueued(String title, String contentType, String body, int status,
+                                                   Set<String> badFields) throws Exception {
+        try (RedisProbe redis = new RedisProbe()) {
+            Set<String> keysBefore = redis.keys();
+            long readyBefore = redis.readyCount();
+
+            HttpResponse<String> response = new Http(base).post("api/submissions", contentType,
+                    body.getBytes(StandardCharsets.UTF_8));
+
+            assertEquals(status, response.statusCode(), response.body());
+            assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElseThrow());
+            JsonObject problem = parse(response.body());
+            assertEquals(status, problem.getInt("status"));
+            assertTrue(!problem.getString("detail").isBlank(), "a reason is given");
+            Set<String> fields = problem.containsKey("errors")
+                    ? Set.copyOf(problem.getJsonArray("errors").getValuesAs(JsonObject.class).stream()
+                    .map(error -> error.getString("field")).toList())
+                    : Set.of();
+            assertEquals(badFields, fields);
+            assertEquals(readyBefore, redis.readyCount(), "nothing enqueued");
+            assertEquals(keysBefore, redis.keys(), "no key written");
+        }
+    }
+
+    static String json(String name, String email, String message) {
+        return Json.createObjectBuilder().add("name", name).add("email", email).add("message", message).build()
+                .toString();
+    }
+
+    static JsonObject parse(String body) {
+        return Json.createReader(new StringReader(body)).readObject();
+    }
+}

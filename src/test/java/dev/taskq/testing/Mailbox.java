@@ -1,0 +1,61 @@
+package dev.taskq.testing;
+
+import com.icegreen.greenmail.util.GreenMail;
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** The test SMTP server's received mail, looked up by recipient (every test uses its own addresses). */
+public final class Mailbox {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private Mailbox() {
+    }
+
+    /** Mails received so far whose envelope or header recipients include {@code address}. */
+    public static List<MimeMessage> to(String address) {
+        GreenMail greenMail = TestServers.get().greenMail();
+        List<MimeMessage> found = new ArrayList<>();
+        for (MimeMessage message : greenMail.getReceivedMessages()) {
+            if (addressedTo(message, address)) {
+                found.add(message);
+            }
+        }
+        return found;
+    }
+
+    /** Waits until at least {@code count} mails to {@code address} arrived (or 30 s passed), then returns them. */
+    public static List<MimeMessage> await(String address, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<MimeMessage> found = to(address);
+        while (found.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            found = to(address);
+        }
+        return found;
+    }
+
+    /** The text of a plain-text mail, with SMTP's CRLF line ends turned back into LF. */
+    public static String text(MimeMessage message) {
+        try {
+            return ((String) message.getContent()).replace("\r\n", "\n");
+        } catch (MessagingException | java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean addressedTo(MimeMessage message, String address) {
+        try {
+            Address[] recipients = message.getAllRecipients();
+            return recipients != null && Arrays.stream(recipients)
+                    .anyMatch(recipient -> recipient.toString().equalsIgnoreCase(address));
+        } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

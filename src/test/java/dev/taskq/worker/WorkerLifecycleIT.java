@@ -1,0 +1,100 @@
+package dev.taskq.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskq.testing.Deployments;
+import dev.taskq.testing.Http;
+import dev.taskq.testing.Mailbox;
+import dev.taskq.testing.RedisProbe;
+import dev.taskq.testing.TaskStatusPoller;
+import dev.taskq.testing.TaskqIT;
+import dev.taskq.testing.TestServers;
+import jakarta.json.Json;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import redis.embedded.RedisServer;
+
+/** Deploy and undeploy for real: consumers start, stop without leftovers, and survive Redis being down. */
+@TaskqIT
+class WorkerLifecycleIT {
+
+    private static final int LATE_REDIS_PORT = TestServers.freePort();
+
+    @ArquillianResource
+    Deployer deployer;
+
+    @Deployment(name = "worker", managed = false, testable = false)
+    static WebArchive worker() {
+        return Deployments.war();
+    }
+
+    @Deployment(name = "redis-comes-later", managed = false, testable = false)
+    static WebArchive redisComesLater() {
+        return Deployments.war("redis://127.0.0.1:" + LATE_REDIS_PORT);
+    }
+
+    @Test
+    void undeployStopsEveryConsumerAndClosesEveryRedisConnection() throws Exception {
+        try (RedisProbe redis = new RedisProbe()) {
+            deployer.deploy("worker");
+            awaitTrue(() -> redis.clientsNamed("taskq-consumer:") == 3 && consumerThreads().size() == 3);
+
+            deployer.undeploy("worker");
+
+            assertEquals(List.of(), consumerThreads(), "consumer threads after undeploy");
+            assertEquals(0, redis.clientsNamed("taskq-"), "taskq connections to Redis after undeploy");
+        }
+    }
+
+    @Test
+    void deploysWhileRedisIsDownAndDeliversOnceItIsBack() throws Exception {
+        deployer.deploy("redis-comes-later");
+        RedisServer lateRedis = null;
+        try {
+            Http http = new Http(Deployments.MANUAL_DEPLOYMENT_URL);
+            String email = UUID.randomUUID() + "@example.com";
+            String submission = Json.createObjectBuilder().add("name", "Linus").add("email", email)
+                    .add("message", "Is it up?").build().toString();
+
+            HttpResponse<String> refused = http.postJson("api/submissions", submission);
+            assertEquals(503, refused.statusCode(), refused.body());
+            assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+
+            lateRedis = TestServers.startRedis(LATE_REDIS_PORT);
+            HttpResponse<String> accepted = http.postJson("api/submissions", submission);
+            assertEquals(202, accepted.statusCode(), accepted.body());
+            assertEquals(1, Mailbox.await(email, 1).size(), "the mail went out once Redis was back");
+            URI task = URI.create(accepted.headers().firstValue("Location").orElseThrow());
+            assertEquals("succeeded", TaskStatusPoller.awaitFinal(http, task).getString("status"));
+        } finally {
+            deployer.undeploy("redis-comes-later");
+            if (lateRedis != null) {
+                lateRedis.stop();
+            }
+        }
+    }
+
+    private static List<String> consumerThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .map(Thread::getName)
+                .filter(name -> name.startsWith(ConsumerLoop.THREAD_NAME_PREFIX))
+                .toList();
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(condition.getAsBoolean(), "condition not reached within 30 s");
+    }
+}
