@@ -3,12 +3,13 @@ package dev.taskq.submission;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Set;
 
 /** Reads the REST API's JSON body into a {@link Submission}, with a precise reason when it cannot. */
@@ -32,9 +33,13 @@ final class SubmissionJson {
      */
     static Submission parse(byte[] body) throws MalformedBodyException {
         JsonValue value;
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
-            value = reader.readValue();
-        } catch (JsonException e) {
+        try (JsonParser parser = Json.createParser(new ByteArrayInputStream(body))) {
+            parser.next();
+            value = parser.getValue();
+            if (parser.hasNext()) {
+                throw new MalformedBodyException("The body must hold exactly one JSON value.");
+            }
+        } catch (JsonException | IllegalStateException | NoSuchElementException e) {
             throw new MalformedBodyException("The body is not valid JSON.");
         }
         if (value.getValueType() != JsonValue.ValueType.OBJECT) {

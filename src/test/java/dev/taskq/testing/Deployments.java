@@ -1,6 +1,9 @@
 package dev.taskq.testing;
 
 import java.io.File;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -8,35 +11,38 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 /** The one deployment factory: the WAR the build produced, configured for the test servers. */
 public final class Deployments {
 
-    /** Where a deployment that a test deploys itself answers (port from arquillian.xml, context from the WAR). */
-    public static final java.net.URL MANUAL_DEPLOYMENT_URL = url("http://localhost:18080/taskq/");
+    private static final String HTTP_PORT = "18080"; // bindHttpPort in arquillian.xml
 
     private Deployments() {
     }
 
-    private static java.net.URL url(String url) {
-        try {
-            return java.net.URI.create(url).toURL();
-        } catch (java.net.MalformedURLException e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
-
-    /** The packaged WAR, talking to the shared test Redis. */
+    /** The packaged WAR as {@code taskq.war}, talking to the shared test Redis. */
     public static WebArchive war() {
-        return war(TestServers.get().redisUrl());
+        return war("taskq", TestServers.get().redisUrl());
     }
 
-    /** The packaged WAR, talking to the Redis at {@code redisUrl}. */
-    public static WebArchive war(String redisUrl) {
+    /**
+     * The packaged WAR under another name (and so another context root), talking to the Redis at {@code redisUrl}.
+     */
+    public static WebArchive war(String name, String redisUrl) {
         File packaged = new File("target/taskq.war");
         if (!packaged.isFile()) {
             throw new IllegalStateException("target/taskq.war is missing: run the tests with ./mvnw verify");
         }
-        WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, packaged);
+        WebArchive war = ShrinkWrap.create(WebArchive.class, name + ".war")
+                .merge(ShrinkWrap.createFromZipFile(WebArchive.class, packaged));
         // Lowest-priority config source: the test's settings, as an operator would give them.
         war.addAsResource(new StringAsset("redis.url=" + redisUrl + "\ntaskq.consumers=3\n"),
                 "META-INF/microprofile-config.properties");
         return war;
+    }
+
+    /** Where a deployment named {@code name} answers, for tests that deploy it themselves. */
+    public static URL url(String name) {
+        try {
+            return URI.create("http://localhost:" + HTTP_PORT + "/" + name + "/").toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 }

@@ -34,12 +34,12 @@ class WorkerLifecycleIT {
 
     @Deployment(name = "worker", managed = false, testable = false)
     static WebArchive worker() {
-        return Deployments.war();
+        return Deployments.war("worker", TestServers.get().redisUrl());
     }
 
     @Deployment(name = "redis-comes-later", managed = false, testable = false)
     static WebArchive redisComesLater() {
-        return Deployments.war("redis://127.0.0.1:" + LATE_REDIS_PORT);
+        return Deployments.war("redis-comes-later", "redis://127.0.0.1:" + LATE_REDIS_PORT);
     }
 
     @Test
@@ -60,7 +60,7 @@ class WorkerLifecycleIT {
         deployer.deploy("redis-comes-later");
         RedisServer lateRedis = null;
         try {
-            Http http = new Http(Deployments.MANUAL_DEPLOYMENT_URL);
+            Http http = new Http(Deployments.url("redis-comes-later"));
             String email = UUID.randomUUID() + "@example.com";
             String submission = Json.createObjectBuilder().add("name", "Linus").add("email", email)
                     .add("message", "Is it up?").build().toString();

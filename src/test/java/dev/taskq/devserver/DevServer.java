@@ -1,0 +1,181 @@
+package dev.taskq.devserver;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.glassfish.embeddable.CommandResult;
+import org.glassfish.embeddable.GlassFish;
+import org.glassfish.embeddable.GlassFishProperties;
+import org.glassfish.embeddable.GlassFishRuntime;
+import redis.embedded.RedisServer;
+
+/**
+ * Runs the packaged WAR on embedded Payara at http://localhost:8080/ for trying it out
+ * ({@code ./mvnw -Prun package}). Unless {@code REDIS_URL} is set it starts a redis-server; unless
+ * {@code SMTP_HOST} is set it starts an SMTP server (GreenMail) and prints every mail it receives.
+ * Ctrl-C stops all of them.
+ */
+public final class DevServer {
+
+    private static final String MAIL_JNDI_NAME = "mail/taskq";
+
+    /** Run in order on Ctrl-C: the last thing started stops first. */
+    private final List<Runnable> stopActions = new ArrayList<>();
+    private int embeddedSmtpPort;
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 1 || !Files.isRegularFile(Path.of(args[0]))) {
+            System.err.println("usage: DevServer <path to taskq.war>");
+            System.exit(2);
+        }
+        DevServer server = new DevServer();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "dev-server-stop"));
+        server.start(Path.of(args[0]));
+    }
+
+    private void start(Path war) throws Exception {
+        int httpPort = Integer.parseInt(env("HTTP_PORT", "8080"));
+        String redis = startRedisUnlessConfigured();
+        String smtp = startSmtpUnlessConfigured();
+
+        GlassFishProperties properties = new GlassFishProperties();
+        properties.setPort("http-listener", httpPort);
+        GlassFish glassFish = GlassFishRuntime.bootstrap().newGlassFish(properties);
+        glassFish.start();
+        stopActions.add(0, () -> stopQuietly(glassFish));
+        // One server, no cluster: no need for Hazelcast's network discovery.
+        run(glassFish, "set-hazelcast-configuration", "--enabled=false", "--dynamic=true");
+        createMailSession(glassFish);
+        glassFish.getDeployer().deploy(war.toFile(), "--name=taskq", "--contextroot=/");
+
+        System.out.printf("%n  taskq is running on http://localhost:%d/%n  Redis: %s%n  SMTP:  %s%n"
+                + "  Press Ctrl-C to stop.%n%n", httpPort, redis, smtp);
+    }
+
+    private String startRedisUnlessConfigured() throws IOException {
+        String configured = System.getenv("REDIS_URL");
+        if (configured != null && !configured.isBlank()) {
+            return "REDIS_URL from the environment";
+        }
+        int port = freePort();
+        RedisServer redis = RedisServer.newRedisServer().port(port).bind("127.0.0.1").build();
+        redis.start();
+        stopActions.add(0, () -> stopQuietly(redis));
+        // The application reads it through MicroProfile Config (a system property outranks its default).
+        System.setProperty("redis.url", "redis://127.0.0.1:" + port);
+        return "embedded redis-server on 127.0.0.1:" + port;
+    }
+
+    private String startSmtpUnlessConfigured() {
+        if (System.getenv("SMTP_HOST") != null) {
+            return System.getenv("SMTP_HOST") + ":" + env("SMTP_PORT", "25") + " from the environment";
+        }
+        GreenMail greenMail = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        greenMail.start();
+        embeddedSmtpPort = greenMail.getSmtp().getPort();
+        stopActions.add(0, greenMail::stop);
+        Thread printer = new Thread(() -> printMails(greenMail), "dev-server-mail-printer");
+        printer.setDaemon(true);
+        printer.start();
+        return "embedded SMTP server on 127.0.0.1:" + embeddedSmtpPort
+                + " (received mails are printed here)";
+    }
+
+    /** The same resource the server-config scripts create, from the same environment variables. */
+    private void createMailSession(GlassFish glassFish) throws Exception {
+        String host = env("SMTP_HOST", "127.0.0.1");
+        String port = System.getenv("SMTP_HOST") == null ? String.valueOf(embeddedSmtpPort) : env("SMTP_PORT", "25");
+        String user = env("SMTP_USER", "taskq");
+        List<String> mailProperties = new ArrayList<>(List.of("mail.smtp.host=" + host, "mail.smtp.port=" + port));
+        if (System.getenv("SMTP_PASSWORD") != null) {
+            mailProperties.add("mail.smtp.auth=true");
+            mailProperties.add("mail.smtp.password=" + escape(System.getenv("SMTP_PASSWORD")));
+        }
+        run(glassFish, "create-javamail-resource", "--mailhost=" + host, "--mailuser=" + user,
+                "--fromaddress=" + env("MAIL_FROM", "taskq@localhost"),
+                "--property=" + String.join(":", mailProperties), MAIL_JNDI_NAME);
+    }
+
+    private static void run(GlassFish glassFish, String command, String... arguments) throws Exception {
+        CommandResult result = glassFish.getCommandRunner().run(command, arguments);
+        if (result.getExitStatus() == CommandResult.ExitStatus.FAILURE) {
+            throw new IllegalStateException(command + " failed: " + result.getOutput(), result.getFailureCause());
+        }
+    }
+
+    private static void printMails(GreenMail greenMail) {
+        int printed = 0;
+        while (true) {
+            MimeMessage[] received = greenMail.getReceivedMessages();
+            for (; printed < received.length; printed++) {
+                System.out.println(describe(printed + 1, received[printed]));
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static String describe(int number, MimeMessage mail) {
+        try {
+            String to = Arrays.stream(mail.getAllRecipients()).map(Object::toString).collect(Collectors.joining(", "));
+            return "---- mail #" + number + " ----\nFrom: " + Arrays.toString(mail.getFrom()) + "\nTo: " + to
+                    + "\nSubject: " + mail.getSubject() + "\n\n" + GreenMailUtil.getBody(mail).replace("\r\n", "\n")
+                    + "\n---- end of mail #" + number + " ----";
+        } catch (MessagingException e) {
+            return "---- mail #" + number + ": unreadable (" + e.getMessage() + ") ----";
+        }
+    }
+
+    private void stop() {
+        stopActions.forEach(Runnable::run);
+        System.out.println("taskq dev server stopped.");
+    }
+
+    private static void stopQuietly(GlassFish glassFish) {
+        try {
+            glassFish.stop();
+            glassFish.dispose();
+        } catch (Exception e) {
+            System.err.println("Stopping Payara: " + e);
+        }
+    }
+
+    private static void stopQuietly(RedisServer redis) {
+        try {
+            redis.stop();
+        } catch (IOException e) {
+            System.err.println("Stopping redis-server: " + e);
+        }
+    }
+
+    /** asadmin property lists use ':' as separator; a value must escape it. */
+    private static String escape(String value) {
+        return value.replace("\\", "\\\\").replace(":", "\\:");
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
