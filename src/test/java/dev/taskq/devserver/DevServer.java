@@ -6,10 +6,12 @@ import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.taskq.testing.TestServers;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -67,10 +69,13 @@ public final class DevServer {
         if (configured != null && !configured.isBlank()) {
             return "REDIS_URL from the environment";
         }
-        int port = freePort();
-        RedisServer redis = RedisServer.newRedisServer().port(port).bind("127.0.0.1").build();
-        redis.start();
-        stopActions.add(0, () -> stopQuietly(redis));
+        int port = TestServers.freePort();
+        Path directory = Files.createTempDirectory("taskq-redis-");
+        RedisServer redis = TestServers.startRedis(port, directory);
+        stopActions.add(0, () -> {
+            stopQuietly(redis);
+            deleteQuietly(directory);
+        });
         // The application reads it through MicroProfile Config (a system property outranks its default).
         System.setProperty("redis.url", "redis://127.0.0.1:" + port);
         return "embedded redis-server on 127.0.0.1:" + port;
@@ -80,7 +85,7 @@ public final class DevServer {
         if (System.getenv("SMTP_HOST") != null) {
             return System.getenv("SMTP_HOST") + ":" + env("SMTP_PORT", "25") + " from the environment";
         }
-        GreenMail greenMail = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        GreenMail greenMail = new GreenMail(new ServerSetup(TestServers.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         greenMail.start();
         embeddedSmtpPort = greenMail.getSmtp().getPort();
         stopActions.add(0, greenMail::stop);
@@ -171,11 +176,11 @@ public final class DevServer {
         return value == null || value.isBlank() ? fallback : value;
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    private static void deleteQuietly(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            System.err.println("Removing " + directory + ": " + e);
         }
     }
 }

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import redis.embedded.RedisServer;
+import redis.embedded.core.ExecutableProvider;
 
 /**
  * The real servers the integration tests run against, started once per JVM: a redis-server (from Maven Central,
@@ -58,9 +59,19 @@ public final class TestServers {
         return greenMail;
     }
 
-    /** A redis-server on the given port; the caller stops it. */
+    /** A redis-server on the given port, working in target/redis-PORT; the caller stops it. */
     public static RedisServer startRedis(int port) throws IOException {
-        RedisServer server = RedisServer.newRedisServer().port(port).bind("127.0.0.1").build();
+        return startRedis(port, Path.of("target", "redis-" + port));
+    }
+
+    /** A redis-server on the given port, with its binary and data files in {@code directory}. */
+    public static RedisServer startRedis(int port, Path directory) throws IOException {
+        Files.createDirectories(directory);
+        RedisServer server = RedisServer.newRedisServer()
+                .executableProvider(ExecutableProvider.newJarResourceProvider(directory.toFile()))
+                .port(port)
+                .bind("127.0.0.1")
+                .build();
         server.start();
         return server;
     }
