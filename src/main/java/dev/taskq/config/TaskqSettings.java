@@ -36,8 +36,8 @@ public class TaskqSettings {
     long succeededRetentionSeconds;
 
     @Inject
-    @ConfigProperty(name = "taskq.retention.failed-seconds", defaultValue = "604800")
-    long failedRetentionSeconds;
+    @ConfigProperty(name = "taskq.retention.dead-seconds", defaultValue = "604800")
+    long deadRetentionSeconds;
 
     @PostConstruct
     void check() {
@@ -53,7 +53,7 @@ public class TaskqSettings {
             throw new IllegalStateException("taskq.key-prefix (TASKQ_KEY_PREFIX) must be 1-64 characters of"
                     + " letters, digits, '_', '.', ':' or '-'");
         }
-        if (succeededRetentionSeconds < 1 || failedRetentionSeconds < 1) {
+        if (succeededRetentionSeconds < 1 || deadRetentionSeconds < 1) {
             throw new IllegalStateException("taskq.retention.* must be at least 1 second");
         }
     }
@@ -79,7 +79,7 @@ public class TaskqSettings {
         return Duration.ofSeconds(succeededRetentionSeconds);
     }
 
-    public Duration failedRetention() {
-        return Duration.ofSeconds(failedRetentionSeconds);
+    public Duration deadRetention() {
+        return Duration.ofSeconds(deadRetentionSeconds);
     }
 }

@@ -24,16 +24,16 @@ public final class QueueConsumer implements AutoCloseable {
     private final RedisKeys keys;
     private final String consumerId;
     private final Duration succeededRetention;
-    private final Duration failedRetention;
+    private final Duration deadRetention;
     private volatile Jedis connection;
 
     QueueConsumer(RedisEndpoint endpoint, RedisKeys keys, String consumerId,
-                  Duration succeededRetention, Duration failedRetention) {
+                  Duration succeededRetention, Duration deadRetention) {
         this.endpoint = endpoint;
         this.keys = keys;
         this.consumerId = consumerId;
         this.succeededRetention = succeededRetention;
-        this.failedRetention = failedRetention;
+        this.deadRetention = deadRetention;
     }
 
     public String consumerId() {
@@ -66,7 +66,7 @@ public final class QueueConsumer implements AutoCloseable {
     }
 
     public void failed(Task task, String rawEntry, String error) {
-        finish(task, rawEntry, TaskState.FAILED, TaskRecord.ERROR, error, failedRetention);
+        finish(task, rawEntry, TaskState.DEAD, TaskRecord.ERROR, error, deadRetention);
     }
 
     /** Moves an entry that cannot be run (unreadable, or of an unknown type) to the dead list, with the reason. */

@@ -80,6 +80,6 @@ public class RedisTaskQueue {
 
     /** The consumer side for one consumer loop, on a connection of its own. */
     public QueueConsumer consumer(String consumerId) {
-        return new QueueConsumer(endpoint, keys, consumerId, settings.succeededRetention(), settings.failedRetention());
+        return new QueueConsumer(endpoint, keys, consumerId, settings.succeededRetention(), settings.deadRetention());
     }
 }

@@ -60,8 +60,9 @@ public class TaskStatusView {
         return switch (state) {
             case QUEUED -> "Waiting to be sent";
             case PROCESSING -> "Sending…";
+            case RETRYING -> "Sending failed; trying again shortly";
             case SUCCEEDED -> "Sent";
-            case FAILED -> "Could not be sent. We have been notified and will look into it.";
+            case DEAD -> "Could not be sent. We have been notified and will look into it.";
         };
     }
 }

@@ -11,7 +11,8 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 /** The one deployment factory: the WAR the build produced, configured for the test servers. */
 public final class Deployments {
 
-    private static final String HTTP_PORT = "18080"; // bindHttpPort in arquillian.xml
+    /** bindHttpPort in arquillian.xml. */
+    private static final String HTTP_PORT = System.getProperty("taskq.test.http.port", "18080");
 
     private Deployments() {
     }

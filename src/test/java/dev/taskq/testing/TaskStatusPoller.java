@@ -11,7 +11,7 @@ import java.util.Set;
 /** Reads a task's status over the REST API until it is final (or 30 s passed). */
 public final class TaskStatusPoller {
 
-    private static final Set<String> FINAL = Set.of("succeeded", "failed", "dead");
+    private static final Set<String> FINAL = Set.of("succeeded", "dead");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private TaskStatusPoller() {
