@@ -32,6 +32,26 @@ public class TaskqSettings {
     String keyPrefix;
 
     @Inject
+    @ConfigProperty(name = "taskq.max-attempts", defaultValue = "5")
+    int maxAttempts;
+
+    @Inject
+    @ConfigProperty(name = "taskq.retry.base-delay-ms", defaultValue = "1000")
+    long retryBaseDelayMillis;
+
+    @Inject
+    @ConfigProperty(name = "taskq.handler-timeout-seconds", defaultValue = "30")
+    long handlerTimeoutSeconds;
+
+    @Inject
+    @ConfigProperty(name = "taskq.shutdown-grace-ms", defaultValue = "1500")
+    long shutdownGraceMillis;
+
+    @Inject
+    @ConfigProperty(name = "taskq.heartbeat-ttl-seconds", defaultValue = "10")
+    long heartbeatTtlSeconds;
+
+    @Inject
     @ConfigProperty(name = "taskq.retention.succeeded-seconds", defaultValue = "86400")
     long succeededRetentionSeconds;
 
@@ -46,15 +66,25 @@ public class TaskqSettings {
             throw new IllegalStateException("redis.url (REDIS_URL) must look like redis://[user:password@]host:port/db"
                     + " or rediss://…, got a value with scheme '" + uri.getScheme() + "'");
         }
-        if (consumers < 1 || consumers > 64) {
-            throw new IllegalStateException("taskq.consumers (TASKQ_CONSUMERS) must be between 1 and 64, got " + consumers);
-        }
+        requireBetween("taskq.consumers", consumers, 1, 64);
         if (!KEY_PREFIX.matcher(keyPrefix).matches()) {
             throw new IllegalStateException("taskq.key-prefix (TASKQ_KEY_PREFIX) must be 1-64 characters of"
                     + " letters, digits, '_', '.', ':' or '-'");
         }
-        if (succeededRetentionSeconds < 1 || deadRetentionSeconds < 1) {
-            throw new IllegalStateException("taskq.retention.* must be at least 1 second");
+        requireBetween("taskq.max-attempts", maxAttempts, 1, 100);
+        requireBetween("taskq.retry.base-delay-ms", retryBaseDelayMillis, 1, 3_600_000);
+        requireBetween("taskq.handler-timeout-seconds", handlerTimeoutSeconds, 1, 3600);
+        requireBetween("taskq.shutdown-grace-ms", shutdownGraceMillis, 0, 600_000);
+        requireBetween("taskq.heartbeat-ttl-seconds", heartbeatTtlSeconds, 3, 3600);
+        requireBetween("taskq.retention.succeeded-seconds", succeededRetentionSeconds, 1, Integer.MAX_VALUE);
+        requireBetween("taskq.retention.dead-seconds", deadRetentionSeconds, 1, Integer.MAX_VALUE);
+    }
+
+    private static void requireBetween(String name, long value, long min, long max) {
+        if (value < min || value > max) {
+            String env = name.toUpperCase().replaceAll("[^A-Z0-9]", "_");
+            throw new IllegalStateException(name + " (" + env + ") must be between " + min + " and " + max
+                    + ", got " + value);
         }
     }
 
@@ -73,6 +103,30 @@ public class TaskqSettings {
 
     public String keyPrefix() {
         return keyPrefix;
+    }
+
+    /** Runs a task gets in all, the first included. */
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    /** Delay before the first retry; it doubles with each further attempt. */
+    public Duration retryBaseDelay() {
+        return Duration.ofMillis(retryBaseDelayMillis);
+    }
+
+    public Duration handlerTimeout() {
+        return Duration.ofSeconds(handlerTimeoutSeconds);
+    }
+
+    /** How long running tasks may finish at shutdown before the rest go back to the queue. */
+    public Duration shutdownGrace() {
+        return Duration.ofMillis(shutdownGraceMillis);
+    }
+
+    /** A consumer whose heartbeat is older than this is presumed dead and its tasks are re-queued. */
+    public Duration heartbeatTtl() {
+        return Duration.ofSeconds(heartbeatTtlSeconds);
     }
 
     public Duration succeededRetention() {

@@ -4,21 +4,28 @@ import jakarta.json.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.args.ListDirection;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * What one consumer loop does in Redis, over a connection of its own (blocking pops must not share one).
- * A task taken with {@link #take} sits on this consumer's processing list until {@link #succeeded} or
- * {@link #failed} removes it, in the same transaction that records the outcome.
+ * A task taken with {@link #take} sits on this consumer's processing list until one of {@link #succeeded},
+ * {@link #retryLater} or {@link #dead} removes it, in the same transaction that records the outcome.
  * After a connection failure the next call opens a new connection.
  */
 public final class QueueConsumer implements AutoCloseable {
 
     private static final int MAX_TEXT = 2000;
+
+    /** What {@link #started} learnt: the attempt number, and the result of an earlier run that already succeeded. */
+    public record Start(int attempt, String earlierResult) {
+    }
 
     private final RedisEndpoint endpoint;
     private final RedisKeys keys;
@@ -50,65 +57,100 @@ public final class QueueConsumer implements AutoCloseable {
                 ListDirection.RIGHT, ListDirection.LEFT, timeout.toMillis() / 1000.0));
     }
 
-    public void started(Task task) {
+    /** Records the start of an attempt. */
+    public Start started(Task task) {
         Instant now = Instant.now();
-        transaction(tx -> {
-            tx.hset(keys.task(task.id()), Map.of(
-                    TaskRecord.STATE, TaskState.PROCESSING.wireName(),
+        String record = keys.task(task.id());
+        return transaction(tx -> {
+            tx.hset(record, Map.of(TaskRecord.STATE, TaskState.PROCESSING.wireName(),
                     TaskRecord.STARTED_AT, now.toString()));
-            tx.hincrBy(keys.task(task.id()), TaskRecord.ATTEMPTS, 1);
+            Response<Long> attempt = tx.hincrBy(record, TaskRecord.ATTEMPTS, 1);
+            Response<String> result = tx.hget(record, TaskRecord.RESULT);
             tx.publish(keys.events(), TaskEvents.stateChanged(task.id(), TaskState.PROCESSING, now));
+            return () -> new Start(attempt.get().intValue(), result.get());
         });
     }
 
+    /** Acknowledges the task and records its result, atomically: the result is the proof it ran. */
     public void succeeded(Task task, String rawEntry, String result) {
-        finish(task, rawEntry, TaskState.SUCCEEDED, TaskRecord.RESULT, result, succeededRetention);
+        Instant now = Instant.now();
+        String record = keys.task(task.id());
+        transaction(tx -> {
+            tx.lrem(keys.processing(consumerId), 1, rawEntry);
+            tx.hset(record, TaskRecord.STATE, TaskState.SUCCEEDED.wireName());
+            tx.hset(record, TaskRecord.FINISHED_AT, now.toString());
+            if (result != null) {
+                tx.hset(record, TaskRecord.RESULT, bounded(result));
+            }
+            tx.expire(record, succeededRetention.toSeconds());
+            tx.publish(keys.events(), TaskEvents.stateChanged(task.id(), TaskState.SUCCEEDED, now));
+            return () -> null;
+        });
     }
 
-    public void failed(Task task, String rawEntry, String error) {
-        finish(task, rawEntry, TaskState.DEAD, TaskRecord.ERROR, error, deadRetention);
+    /** Records a failed attempt and parks the task in the delayed set until {@code due}. */
+    public void retryLater(Task task, String rawEntry, int attempt, String error, Instant due) {
+        Instant now = Instant.now();
+        String record = keys.task(task.id());
+        transaction(tx -> {
+            tx.lrem(keys.processing(consumerId), 1, rawEntry);
+            tx.zadd(keys.delayed(), due.toEpochMilli(), rawEntry);
+            tx.hset(record, Map.of(TaskRecord.STATE, TaskState.RETRYING.wireName(),
+                    TaskRecord.ERROR, bounded(error),
+                    TaskRecord.ERROR_OF_ATTEMPT + attempt, bounded(now + " " + error)));
+            tx.publish(keys.events(), TaskEvents.stateChanged(task.id(), TaskState.RETRYING, now));
+            return () -> null;
+        });
     }
 
-    /** Moves an entry that cannot be run (unreadable, or of an unknown type) to the dead list, with the reason. */
-    public void rejectUnrunnable(String rawEntry, String reason) {
-        String deadEntry = Json.createObjectBuilder()
+    /** Records the last failed attempt and moves the task to the dead letters. */
+    public void dead(Task task, String rawEntry, int attempt, String error) {
+        Instant now = Instant.now();
+        String record = keys.task(task.id());
+        transaction(tx -> {
+            tx.lrem(keys.processing(consumerId), 1, rawEntry);
+            tx.hset(keys.dead(), task.id(), deadLetter(task.id(), rawEntry, error, now));
+            tx.hset(record, Map.of(TaskRecord.STATE, TaskState.DEAD.wireName(),
+                    TaskRecord.FINISHED_AT, now.toString(),
+                    TaskRecord.ERROR, bounded(error),
+                    TaskRecord.ERROR_OF_ATTEMPT + attempt, bounded(now + " " + error)));
+            tx.expire(record, deadRetention.toSeconds());
+            tx.publish(keys.events(), TaskEvents.stateChanged(task.id(), TaskState.DEAD, now));
+            return () -> null;
+        });
+    }
+
+    /** Moves an entry that cannot be read as a task to the dead letters, under a new id, with the reason. */
+    public void unreadable(String rawEntry, String reason) {
+        String id = UUID.randomUUID().toString();
+        String letter = deadLetter(id, rawEntry, reason, Instant.now());
+        transaction(tx -> {
+            tx.lrem(keys.processing(consumerId), 1, rawEntry);
+            tx.hset(keys.dead(), id, letter);
+            return () -> null;
+        });
+    }
+
+    static String deadLetter(String id, String rawEntry, String reason, Instant at) {
+        return Json.createObjectBuilder()
+                .add("id", id)
                 .add("entry", bounded(rawEntry))
                 .add("reason", bounded(reason))
-                .add("consumer", consumerId)
-                .add("at", Instant.now().toString())
+                .add("at", at.toString())
                 .build().toString();
-        transaction(tx -> {
-            tx.lrem(keys.processing(consumerId), 1, rawEntry);
-            tx.lpush(keys.dead(), deadEntry);
-        });
     }
 
-    private void finish(Task task, String rawEntry, TaskState state, String field, String text, Duration retention) {
-        Instant now = Instant.now();
-        String recordKey = keys.task(task.id());
-        transaction(tx -> {
-            tx.lrem(keys.processing(consumerId), 1, rawEntry);
-            tx.hset(recordKey, TaskRecord.STATE, state.wireName());
-            tx.hset(recordKey, TaskRecord.FINISHED_AT, now.toString());
-            if (text != null) {
-                tx.hset(recordKey, field, bounded(text));
-            }
-            tx.expire(recordKey, retention.toSeconds());
-            tx.publish(keys.events(), TaskEvents.stateChanged(task.id(), state, now));
-        });
-    }
-
-    private void transaction(Consumer<AbstractTransaction> commands) {
-        withConnection(jedis -> {
+    private <T> T transaction(Function<AbstractTransaction, Supplier<T>> commands) {
+        return withConnection(jedis -> {
             try (AbstractTransaction tx = jedis.multi()) {
-                commands.accept(tx);
+                Supplier<T> result = commands.apply(tx);
                 tx.exec();
+                return result.get();
             }
-            return null;
         });
     }
 
-    private <T> T withConnection(java.util.function.Function<Jedis, T> command) {
+    private <T> T withConnection(Function<Jedis, T> command) {
         Jedis jedis = connection;
         if (jedis == null) {
             jedis = endpoint.openConnection("taskq-consumer:" + consumerId);
@@ -122,7 +164,7 @@ public final class QueueConsumer implements AutoCloseable {
         }
     }
 
-    private static String bounded(String text) {
+    static String bounded(String text) {
         return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "…";
     }
 

@@ -22,9 +22,29 @@ public final class RedisKeys {
         return tag + ":processing:" + consumerId;
     }
 
-    /** List of raw entries that could not be read as tasks, kept for an operator. */
+    /** String with a TTL: present while the consumer is alive (refreshed by its server). */
+    public String heartbeat(String consumerId) {
+        return tag + ":heartbeat:" + consumerId;
+    }
+
+    /** Set of the ids of consumers that may hold tasks: where the reaper looks for orphaned processing lists. */
+    public String consumers() {
+        return tag + ":consumers";
+    }
+
+    /** Sorted set of tasks waiting for a retry; the score is the time (epoch ms) they are due. */
+    public String delayed() {
+        return tag + ":delayed";
+    }
+
+    /** Hash of dead letters: dead-letter id (the task id when there is one) → JSON with the entry and the reason. */
     public String dead() {
         return tag + ":dead";
+    }
+
+    /** The prefix of every key, for Lua scripts that derive the status record key from a task id. */
+    String tag() {
+        return tag + ":";
     }
 
     /** Hash holding a task's status record. */

@@ -7,8 +7,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.RedisClient;
@@ -81,5 +85,62 @@ public class RedisTaskQueue {
     /** The consumer side for one consumer loop, on a connection of its own. */
     public QueueConsumer consumer(String consumerId) {
         return new QueueConsumer(endpoint, keys, consumerId, settings.succeededRetention(), settings.deadRetention());
+    }
+
+    /** Marks these consumers alive for one heartbeat TTL, and registers them where the reaper looks. */
+    public void heartbeat(List<String> consumerIds) {
+        long ttlMillis = settings.heartbeatTtl().toMillis();
+        try (AbstractPipeline pipeline = client.pipelined()) {
+            for (String consumerId : consumerIds) {
+                pipeline.psetex(keys.heartbeat(consumerId), ttlMillis, "alive");
+            }
+            pipeline.sadd(keys.consumers(), consumerIds.toArray(String[]::new));
+            pipeline.sync();
+        } catch (JedisException e) {
+            throw new QueueUnavailableException(e);
+        }
+    }
+
+    /** Moves retries that are due back to the front of the queue; returns how many. */
+    public long promoteDueRetries() {
+        Instant now = Instant.now();
+        try {
+            return (Long) client.eval(RedisScripts.PROMOTE_DUE, List.of(keys.delayed(), keys.ready()),
+                    List.of(String.valueOf(now.toEpochMilli()), keys.tag(), now.toString()));
+        } catch (JedisException e) {
+            throw new QueueUnavailableException(e);
+        }
+    }
+
+    /**
+     * Re-queues the tasks of every registered consumer whose heartbeat has expired (its server died);
+     * returns how many tasks were moved. Safe to run on several servers at once.
+     */
+    public long reapOrphans() {
+        long moved = 0;
+        try {
+            for (String consumerId : client.smembers(keys.consumers())) {
+                moved += Math.max(0, release(consumerId, false));
+            }
+        } catch (JedisException e) {
+            throw new QueueUnavailableException(e);
+        }
+        return moved;
+    }
+
+    /** At shutdown: puts whatever this consumer still holds back on the queue and forgets the consumer. */
+    public long release(String consumerId) {
+        try {
+            return release(consumerId, true);
+        } catch (JedisException e) {
+            throw new QueueUnavailableException(e);
+        }
+    }
+
+    private long release(String consumerId, boolean force) {
+        Instant now = Instant.now();
+        return (Long) client.eval(RedisScripts.RELEASE,
+                List.of(keys.processing(consumerId), keys.heartbeat(consumerId), keys.ready(), keys.consumers()),
+                List.of(consumerId, force ? "1" : "0", keys.tag(), now.toString()));
     }
 }

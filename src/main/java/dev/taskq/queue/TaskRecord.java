@@ -1,14 +1,17 @@
 package dev.taskq.queue;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A task's status record as stored in the Redis hash {@link RedisKeys#task(String)}.
- * Times are null until reached; {@code result} and {@code error} are null unless set.
+ * Times are null until reached; {@code result} and {@code error} (the last one) are null unless set;
+ * {@code errors} holds every failed attempt's error, oldest first.
  */
 public record TaskRecord(String id, String type, TaskState state, int attempts, Instant createdAt,
-                         Instant startedAt, Instant finishedAt, String result, String error) {
+                         Instant startedAt, Instant finishedAt, String result, String error, List<String> errors) {
 
     static final String ID = "id";
     static final String TYPE = "type";
@@ -19,11 +22,20 @@ public record TaskRecord(String id, String type, TaskState state, int attempts, 
     static final String FINISHED_AT = "finishedAt";
     static final String RESULT = "result";
     static final String ERROR = "error";
+    /** Prefix of the per-attempt error fields: {@code error.1}, {@code error.2}, … */
+    static final String ERROR_OF_ATTEMPT = "error.";
 
     static TaskRecord fromHash(Map<String, String> hash) {
+        TreeMap<Integer, String> errors = new TreeMap<>();
+        hash.forEach((field, value) -> {
+            if (field.startsWith(ERROR_OF_ATTEMPT)) {
+                errors.put(Integer.parseInt(field.substring(ERROR_OF_ATTEMPT.length())), value);
+            }
+        });
         return new TaskRecord(hash.get(ID), hash.get(TYPE), TaskState.fromWireName(hash.get(STATE)),
                 Integer.parseInt(hash.getOrDefault(ATTEMPTS, "0")), instant(hash.get(CREATED_AT)),
-                instant(hash.get(STARTED_AT)), instant(hash.get(FINISHED_AT)), hash.get(RESULT), hash.get(ERROR));
+                instant(hash.get(STARTED_AT)), instant(hash.get(FINISHED_AT)), hash.get(RESULT), hash.get(ERROR),
+                List.copyOf(errors.values()));
     }
 
     private static Instant instant(String value) {

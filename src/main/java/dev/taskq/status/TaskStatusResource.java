@@ -46,6 +46,9 @@ public class TaskStatusResource {
         addIfPresent(json, "finishedAt", task.finishedAt());
         addIfPresent(json, "result", task.result());
         addIfPresent(json, "error", task.error());
+        if (!task.errors().isEmpty()) {
+            json.add("errors", Json.createArrayBuilder(task.errors()));
+        }
         return json.build().toString();
     }
 

@@ -4,16 +4,24 @@ import dev.taskq.queue.MalformedTaskException;
 import dev.taskq.queue.QueueConsumer;
 import dev.taskq.queue.Task;
 import dev.taskq.queue.TaskCodec;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * One consumer: take a task (BLMOVE onto its processing list), run its handler, record the outcome, repeat until
- * stopped. Every failure has a decided outcome: a Redis outage is waited out with capped backoff, a failing
- * handler marks the task failed, an unreadable entry goes to the dead list; the loop itself never dies.
+ * stopped. Every failure has a decided outcome: a Redis outage is waited out with capped backoff; a failing or
+ * timed-out handler run is retried later or, out of attempts, dead-lettered; an entry that cannot be run is
+ * dead-lettered at once. The loop itself never dies.
  */
 final class ConsumerLoop implements Runnable {
 
@@ -27,17 +35,29 @@ final class ConsumerLoop implements Runnable {
     private final int number;
     private final QueueConsumer consumer;
     private final TaskHandlerRegistry handlers;
+    private final RetryPolicy retryPolicy;
+    private final Duration handlerTimeout;
+    private final ManagedExecutorService handlerExecutor;
     private final StopSignal stop;
     private final RedisOutageLog outage;
     private final Backoff backoff = new Backoff(MAX_BACKOFF);
+    private volatile Future<String> runningHandler;
 
-    ConsumerLoop(int number, QueueConsumer consumer, TaskHandlerRegistry handlers, StopSignal stop,
+    ConsumerLoop(int number, QueueConsumer consumer, TaskHandlerRegistry handlers, RetryPolicy retryPolicy,
+                 Duration handlerTimeout, ManagedExecutorService handlerExecutor, StopSignal stop,
                  RedisOutageLog outage) {
         this.number = number;
         this.consumer = consumer;
         this.handlers = handlers;
+        this.retryPolicy = retryPolicy;
+        this.handlerTimeout = handlerTimeout;
+        this.handlerExecutor = handlerExecutor;
         this.stop = stop;
         this.outage = outage;
+    }
+
+    String consumerId() {
+        return consumer.consumerId();
     }
 
     @Override
@@ -59,8 +79,12 @@ final class ConsumerLoop implements Runnable {
         }
     }
 
-    /** Closes the loop's connection from another thread, to unblock it when it does not stop in time. */
+    /** Cuts a loop off that did not stop in time: cancels its handler run and closes its connection. */
     void abort() {
+        Future<String> handler = runningHandler;
+        if (handler != null) {
+            handler.cancel(true);
+        }
         consumer.close();
     }
 
@@ -69,29 +93,61 @@ final class ConsumerLoop implements Runnable {
         try {
             task = TaskCodec.decode(entry);
         } catch (MalformedTaskException e) {
-            deadLetter(entry, e.getMessage());
+            LOG.warning(() -> "Dead-lettered an unreadable queue entry: " + e.getMessage());
+            redis(() -> consumer.unreadable(entry, e.getMessage()));
             return;
         }
         Optional<TaskHandler> handler = handlers.forType(task.type());
         if (handler.isEmpty()) {
-            deadLetter(entry, "unknown task type '" + task.type() + "'");
+            String reason = "unknown task type '" + task.type() + "'";
+            LOG.warning(() -> "Dead-lettered task " + task.id() + ": " + reason);
+            redis(() -> consumer.dead(task, entry, 0, reason));
             return;
         }
-        redis(() -> consumer.started(task));
+        QueueConsumer.Start start = redis(() -> consumer.started(task));
+        if (start == null) {
+            return; // stopping during a Redis outage: the task stays held and is released at shutdown
+        }
+        if (start.earlierResult() != null) {
+            // An earlier run succeeded but was handed out again (its server stopped before acknowledging).
+            redis(() -> consumer.succeeded(task, entry, start.earlierResult()));
+            return;
+        }
         String result;
         try {
-            result = handler.get().handle(task);
+            result = runWithTimeout(handler.get(), task);
         } catch (Exception e) {
-            LOG.log(Level.WARNING, "Task " + task.id() + " (" + task.type() + ") failed", e);
-            redis(() -> consumer.failed(task, entry, describe(e)));
+            recordFailure(task, entry, start.attempt(), describe(e));
             return;
         }
         redis(() -> consumer.succeeded(task, entry, result));
     }
 
-    private void deadLetter(String entry, String reason) {
-        LOG.warning(() -> "Moved an unrunnable queue entry to the dead list: " + reason);
-        redis(() -> consumer.rejectUnrunnable(entry, reason));
+    private String runWithTimeout(TaskHandler handler, Task task) throws Exception {
+        Future<String> run = handlerExecutor.submit(() -> handler.handle(task));
+        runningHandler = run;
+        try {
+            return run.get(handlerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            run.cancel(true);
+            throw new TimeoutException("handler ran longer than " + handlerTimeout.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } finally {
+            runningHandler = null;
+        }
+    }
+
+    private void recordFailure(Task task, String entry, int attempt, String error) {
+        if (retryPolicy.retries(attempt)) {
+            Duration delay = retryPolicy.delayAfter(attempt);
+            LOG.warning(() -> "Task " + task.id() + " failed (attempt " + attempt + "), retrying in "
+                    + delay.toMillis() + " ms: " + error);
+            redis(() -> consumer.retryLater(task, entry, attempt, error, Instant.now().plus(delay)));
+        } else {
+            LOG.warning(() -> "Task " + task.id() + " failed (attempt " + attempt + "), dead-lettered: " + error);
+            redis(() -> consumer.dead(task, entry, attempt, error));
+        }
     }
 
     private void redis(Runnable command) {
@@ -104,9 +160,9 @@ final class ConsumerLoop implements Runnable {
     /**
      * Runs a Redis command, waiting out outages and unexpected errors with capped backoff.
      * Returns null without running it once a stop is requested during an outage; the task then stays on this
-     * consumer's processing list.
+     * consumer's processing list, which shutdown (or another server's reaper) puts back on the queue.
      */
-    private <T> T redis(java.util.function.Supplier<T> command) {
+    private <T> T redis(Supplier<T> command) {
         while (true) {
             try {
                 T value = command.get();

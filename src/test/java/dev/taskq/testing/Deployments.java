@@ -26,6 +26,11 @@ public final class Deployments {
      * The packaged WAR under another name (and so another context root), talking to the Redis at {@code redisUrl}.
      */
     public static WebArchive war(String name, String redisUrl) {
+        return war(name, redisUrl, "");
+    }
+
+    /** As {@link #war(String, String)}, with more MicroProfile Config lines ({@code name=value\n…}). */
+    public static WebArchive war(String name, String redisUrl, String moreSettings) {
         File packaged = new File("target/taskq.war");
         if (!packaged.isFile()) {
             throw new IllegalStateException("target/taskq.war is missing: run the tests with ./mvnw verify");
@@ -33,7 +38,7 @@ public final class Deployments {
         WebArchive war = ShrinkWrap.create(WebArchive.class, name + ".war")
                 .merge(ShrinkWrap.createFromZipFile(WebArchive.class, packaged));
         // Lowest-priority config source: the test's settings, as an operator would give them.
-        war.addAsResource(new StringAsset("redis.url=" + redisUrl + "\ntaskq.consumers=3\n"),
+        war.addAsResource(new StringAsset("redis.url=" + redisUrl + "\ntaskq.consumers=3\n" + moreSettings),
                 "META-INF/microprofile-config.properties");
         return war;
     }

@@ -40,6 +40,11 @@ public final class Mailbox {
         return found;
     }
 
+    /** How many mails went to addresses at {@code domain}. */
+    public static long countToDomain(String domain) {
+        return TestServers.get().greenMail().getReceivedMessagesForDomain(domain).length;
+    }
+
     /** The text of a plain-text mail, with SMTP's CRLF line ends turned back into LF. */
     public static String text(MimeMessage message) {
         try {

@@ -1,0 +1,111 @@
+package dev.taskq.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskq.queue.Task;
+import dev.taskq.testing.Deployments;
+import dev.taskq.testing.Http;
+import dev.taskq.testing.Mailbox;
+import dev.taskq.testing.RedisProbe;
+import dev.taskq.testing.TaskStatusPoller;
+import dev.taskq.testing.TaskqIT;
+import dev.taskq.testing.TestTasks;
+import jakarta.json.Json;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+
+/** Tasks left behind by a dead consumer, tasks already done, and poison entries: none lost, none sent twice. */
+@TaskqIT
+class RecoveryIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.war();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void aTaskHeldByAConsumerWhoseHeartbeatExpiredIsRecoveredAndMailedOnce() throws Exception {
+        String email = UUID.randomUUID() + "@example.com";
+        String ghost = "ghost-" + UUID.randomUUID();
+        Task task;
+        try (RedisProbe redis = new RedisProbe()) {
+            // What a server killed mid-task leaves: the task on its processing list, registered, no heartbeat.
+            task = TestTasks.push(redis.jedis(), RedisProbe.PREFIX + "processing:" + ghost, "confirmation-mail",
+                    TestTasks.mail("Orphan", email, "left behind"));
+            redis.jedis().hset(RedisProbe.PREFIX + "task:" + task.id(), "status", "processing");
+            redis.jedis().sadd(RedisProbe.PREFIX + "consumers", ghost);
+
+            assertEquals(1, Mailbox.await(email, 1).size());
+            assertEquals("succeeded", TaskStatusPoller.awaitFinal(new Http(base),
+                    new Http(base).resolve("api/tasks/" + task.id())).getString("status"));
+            assertEquals(0, redis.jedis().llen(RedisProbe.PREFIX + "processing:" + ghost));
+            assertTrue(!redis.jedis().sismember(RedisProbe.PREFIX + "consumers", ghost), "the ghost is forgotten");
+        }
+        Thread.sleep(500);
+        assertEquals(1, Mailbox.to(email).size(), "mailed exactly once");
+    }
+
+    @Test
+    void aTaskWhoseMailWasAlreadySentIsAcknowledgedWithoutSendingAgain() throws Exception {
+        String email = UUID.randomUUID() + "@example.com";
+        try (RedisProbe redis = new RedisProbe()) {
+            // Its server sent the mail and recorded it, then died before the task left the queue.
+            Task task = TestTasks.push(redis.jedis(), RedisProbe.PREFIX + "ready", "confirmation-mail",
+                    TestTasks.mail("Sent", email, "already sent"));
+            redis.jedis().hset(RedisProbe.PREFIX + "task:" + task.id(), "result", "<sent-before@example.com>");
+
+            String status = TaskStatusPoller.awaitFinal(new Http(base),
+                    new Http(base).resolve("api/tasks/" + task.id())).getString("status");
+
+            assertEquals("succeeded", status);
+            assertEquals(0, Mailbox.to(email).size(), "no second mail");
+        }
+    }
+
+    @Test
+    void poisonEntriesAreDeadLetteredAndEveryGoodSubmissionIsMailed() throws Exception {
+        int count = 1000;
+        String domain = UUID.randomUUID() + ".example.com";
+        Http http = new Http(base);
+        List<String> taskUris = new ArrayList<>();
+        try (RedisProbe redis = new RedisProbe()) {
+            long deadBefore = redis.jedis().hlen(RedisProbe.PREFIX + "dead");
+            for (int i = 0; i < count; i++) {
+                redis.jedis().lpush(RedisProbe.PREFIX + "ready", i % 2 == 0 ? "not json " + i
+                        : "{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"no-such-type\",\"payload\":{},"
+                        + "\"createdAt\":\"2026-11-21T10:00:00Z\"}");
+                HttpResponse<String> accepted = http.postJson("api/submissions", Json.createObjectBuilder()
+                        .add("name", "N" + i).add("email", "user" + i + "@" + domain).add("message", "m" + i)
+                        .build().toString());
+                assertEquals(202, accepted.statusCode(), accepted.body());
+                taskUris.add(accepted.headers().firstValue("Location").orElseThrow());
+            }
+            for (String uri : taskUris) {
+                assertEquals("succeeded", TaskStatusPoller.awaitFinal(http, java.net.URI.create(uri))
+                        .getString("status"), uri);
+            }
+            long mailed = Mailbox.countToDomain(domain);
+            // The last poison entries may still be on their way to the dead letters.
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            long dead = redis.jedis().hlen(RedisProbe.PREFIX + "dead") - deadBefore;
+            while (dead < count && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                dead = redis.jedis().hlen(RedisProbe.PREFIX + "dead") - deadBefore;
+            }
+            System.out.printf("poison run: submitted %d, mailed %d, dead-lettered %d%n", count, mailed, dead);
+            assertEquals(count, mailed);
+            assertEquals(count, dead);
+        }
+    }
+}
