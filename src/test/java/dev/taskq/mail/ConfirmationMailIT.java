@@ -6,34 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.taskq.testing.Deployments;
+import dev.taskq.testing.DeployedAppBase;
 import dev.taskq.testing.Http;
 import dev.taskq.testing.Mailbox;
-import dev.taskq.testing.TaskqIT;
 import dev.taskq.testing.TestServers;
 import jakarta.json.Json;
 import jakarta.mail.Header;
 import jakarta.mail.internet.MimeMessage;
-import java.net.URL;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
 /** Hostile and international input, end to end: the mail stays intact, with one recipient and no added header. */
-@TaskqIT
-class ConfirmationMailIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.war();
-    }
-
-    @ArquillianResource
-    URL base;
+class ConfirmationMailIT extends DeployedAppBase {
 
     @Test
     void lineBreaksCannotAddHeadersOrRecipientsAndUnicodeArrivesIntact() throws Exception {
@@ -42,7 +28,7 @@ class ConfirmationMailIT {
         String name = "Zoë 日本\r\nBcc: " + victim + "\r\nX-Injected: yes";
         String message = "Grüße aus Köln ✓\r\n\r\nCc: " + victim + "\nSubject: hijacked";
 
-        int status = new Http(base).postJson("api/submissions", Json.createObjectBuilder()
+        int status = http().postJson("api/submissions", Json.createObjectBuilder()
                 .add("name", name).add("email", email).add("message", message).build().toString()).statusCode();
         assertEquals(202, status);
 

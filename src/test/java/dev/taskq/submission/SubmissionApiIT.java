@@ -4,47 +4,33 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.taskq.testing.Deployments;
+import dev.taskq.testing.DeployedAppBase;
 import dev.taskq.testing.Http;
 import dev.taskq.testing.Mailbox;
 import dev.taskq.testing.RedisProbe;
 import dev.taskq.testing.TaskStatusPoller;
-import dev.taskq.testing.TaskqIT;
 import dev.taskq.testing.TestServers;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
 import java.io.StringReader;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-@TaskqIT
-class SubmissionApiIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.war();
-    }
-
-    @ArquillianResource
-    URL base;
+class SubmissionApiIT extends DeployedAppBase {
 
     @Test
     void restSubmissionIsMailedAndSucceeds() throws Exception {
-        Http http = new Http(base);
+        Http http = http();
         String email = UUID.randomUUID() + "@example.com";
 
         HttpResponse<String> response = http.postJson("api/submissions", json("Ada Lovelace", email,
@@ -82,7 +68,7 @@ class SubmissionApiIT {
 
     @Test
     void unknownOrMalformedTaskIdsAreNotFound() throws Exception {
-        Http http = new Http(base);
+        Http http = http();
         assertEquals(404, http.get("api/tasks/" + UUID.randomUUID()).statusCode());
         HttpResponse<String> malformed = http.get("api/tasks/not-a-task");
         assertEquals(404, malformed.statusCode());
@@ -127,7 +113,7 @@ class SubmissionApiIT {
             Set<String> keysBefore = redis.keys();
             long readyBefore = redis.readyCount();
 
-            HttpResponse<String> response = new Http(base).post("api/submissions", contentType,
+            HttpResponse<String> response = http().post("api/submissions", contentType,
                     body.getBytes(StandardCharsets.UTF_8));
 
             assertEquals(status, response.statusCode(), response.body());

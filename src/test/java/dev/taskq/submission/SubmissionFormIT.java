@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.taskq.testing.Deployments;
+import dev.taskq.testing.DeployedAppBase;
 import dev.taskq.testing.Http;
 import dev.taskq.testing.Mailbox;
 import dev.taskq.testing.RedisProbe;
-import dev.taskq.testing.TaskqIT;
 import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,30 +19,18 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
 /** The Faces form, driven over plain HTTP as a browser without JavaScript would. */
-@TaskqIT
-class SubmissionFormIT {
+class SubmissionFormIT extends DeployedAppBase {
 
     private static final Pattern VIEW_STATE = Pattern.compile("name=\"jakarta.faces.ViewState\"[^>]*value=\"([^\"]*)\"");
     private static final Pattern FORM_ACTION = Pattern.compile("<form id=\"form\"[^>]*action=\"([^\"]*)\"");
     private static final Pattern TASK_ID = Pattern.compile("<code id=\"task-id\">([0-9a-f-]{36})</code>");
 
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.war();
-    }
-
-    @ArquillianResource
-    URL base;
-
     @Test
     void aSentFormLeadsToTheConfirmationPageAndTheMail() throws Exception {
-        Http http = new Http(base);
+        Http http = http();
         String email = UUID.randomUUID() + "@example.com";
 
         HttpResponse<String> sent = submitForm(http, "Grace Hopper", email, "Found a moth in relay 70.");
@@ -65,7 +51,7 @@ class SubmissionFormIT {
 
     @Test
     void invalidFieldsAreExplainedNextToThemAndValuesAreKept() throws Exception {
-        Http http = new Http(base);
+        Http http = http();
         try (RedisProbe redis = new RedisProbe()) {
             Set<String> keysBefore = redis.keys();
 
@@ -87,7 +73,7 @@ class SubmissionFormIT {
 
     @Test
     void anUnknownTaskPageAnswers404() throws Exception {
-        HttpResponse<String> page = new Http(base).get("submitted.xhtml?id=" + UUID.randomUUID());
+        HttpResponse<String> page = http().get("submitted.xhtml?id=" + UUID.randomUUID());
         assertEquals(404, page.statusCode());
         assertTrue(page.body().contains("Unknown task"));
     }

@@ -4,35 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskq.queue.Task;
-import dev.taskq.testing.Deployments;
+import dev.taskq.testing.DeployedAppBase;
 import dev.taskq.testing.Http;
 import dev.taskq.testing.Mailbox;
 import dev.taskq.testing.RedisProbe;
 import dev.taskq.testing.TaskStatusPoller;
-import dev.taskq.testing.TaskqIT;
 import dev.taskq.testing.TestTasks;
 import jakarta.json.Json;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
 /** Tasks left behind by a dead consumer, tasks already done, and poison entries: none lost, none sent twice. */
-@TaskqIT
-class RecoveryIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.war();
-    }
-
-    @ArquillianResource
-    URL base;
+class RecoveryIT extends DeployedAppBase {
 
     @Test
     void aTaskHeldByAConsumerWhoseHeartbeatExpiredIsRecoveredAndMailedOnce() throws Exception {
@@ -47,8 +33,8 @@ class RecoveryIT {
             redis.jedis().sadd(RedisProbe.PREFIX + "consumers", ghost);
 
             assertEquals(1, Mailbox.await(email, 1).size());
-            assertEquals("succeeded", TaskStatusPoller.awaitFinal(new Http(base),
-                    new Http(base).resolve("api/tasks/" + task.id())).getString("status"));
+            assertEquals("succeeded", TaskStatusPoller.awaitFinal(http(),
+                    http().resolve("api/tasks/" + task.id())).getString("status"));
             assertEquals(0, redis.jedis().llen(RedisProbe.PREFIX + "processing:" + ghost));
             assertTrue(!redis.jedis().sismember(RedisProbe.PREFIX + "consumers", ghost), "the ghost is forgotten");
         }
@@ -65,8 +51,8 @@ class RecoveryIT {
                     TestTasks.mail("Sent", email, "already sent"));
             redis.jedis().hset(RedisProbe.PREFIX + "task:" + task.id(), "result", "<sent-before@example.com>");
 
-            String status = TaskStatusPoller.awaitFinal(new Http(base),
-                    new Http(base).resolve("api/tasks/" + task.id())).getString("status");
+            String status = TaskStatusPoller.awaitFinal(http(),
+                    http().resolve("api/tasks/" + task.id())).getString("status");
 
             assertEquals("succeeded", status);
             assertEquals(0, Mailbox.to(email).size(), "no second mail");
@@ -77,7 +63,7 @@ class RecoveryIT {
     void poisonEntriesAreDeadLetteredAndEveryGoodSubmissionIsMailed() throws Exception {
         int count = 1000;
         String domain = UUID.randomUUID() + ".example.com";
-        Http http = new Http(base);
+        Http http = http();
         List<String> taskUris = new ArrayList<>();
         try (RedisProbe redis = new RedisProbe()) {
             long deadBefore = redis.jedis().hlen(RedisProbe.PREFIX + "dead");
