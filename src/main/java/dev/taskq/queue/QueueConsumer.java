@@ -3,6 +3,7 @@ package dev.taskq.queue;
 import jakarta.json.Json;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -33,6 +34,7 @@ public final class QueueConsumer implements AutoCloseable {
     private final Duration succeededRetention;
     private final Duration deadRetention;
     private volatile Jedis connection;
+    private boolean connectionIsNew;
 
     QueueConsumer(RedisEndpoint endpoint, RedisKeys keys, String consumerId,
                   Duration succeededRetention, Duration deadRetention) {
@@ -53,8 +55,25 @@ public final class QueueConsumer implements AutoCloseable {
      * @return the raw entry, or null when none arrived in time
      */
     public String take(Duration timeout) {
-        return withConnection(jedis -> jedis.blmove(keys.ready(), keys.processing(consumerId),
-                ListDirection.RIGHT, ListDirection.LEFT, timeout.toMillis() / 1000.0));
+        return withConnection(jedis -> {
+            if (connectionIsNew) {
+                requeueUnknownHeldTasks(jedis);
+                connectionIsNew = false;
+            }
+            return jedis.blmove(keys.ready(), keys.processing(consumerId),
+                    ListDirection.RIGHT, ListDirection.LEFT, timeout.toMillis() / 1000.0);
+        });
+    }
+
+    /**
+     * A loop only takes when it holds nothing, so anything on its processing list then is a task whose BLMOVE
+     * reply was lost with a broken connection: it goes back to the queue instead of staying stuck.
+     */
+    private void requeueUnknownHeldTasks(Jedis jedis) {
+        Instant now = Instant.now();
+        jedis.eval(RedisScripts.RELEASE,
+                List.of(keys.processing(consumerId), keys.heartbeat(consumerId), keys.ready(), keys.consumers()),
+                List.of(consumerId, "1", keys.tag(), now.toString()));
     }
 
     /** Records the start of an attempt. */
@@ -123,7 +142,8 @@ public final class QueueConsumer implements AutoCloseable {
     /** Moves an entry that cannot be read as a task to the dead letters, under a new id, with the reason. */
     public void unreadable(String rawEntry, String reason) {
         String id = UUID.randomUUID().toString();
-        String letter = deadLetter(id, rawEntry, reason, Instant.now());
+        // A foreign entry may be of any size: keep enough of it to see what it was.
+        String letter = deadLetter(id, bounded(rawEntry), reason, Instant.now());
         transaction(tx -> {
             tx.lrem(keys.processing(consumerId), 1, rawEntry);
             tx.hset(keys.dead(), id, letter);
@@ -134,7 +154,7 @@ public final class QueueConsumer implements AutoCloseable {
     static String deadLetter(String id, String rawEntry, String reason, Instant at) {
         return Json.createObjectBuilder()
                 .add("id", id)
-                .add("entry", bounded(rawEntry))
+                .add("entry", rawEntry)
                 .add("reason", bounded(reason))
                 .add("at", at.toString())
                 .build().toString();
@@ -155,6 +175,7 @@ public final class QueueConsumer implements AutoCloseable {
         if (jedis == null) {
             jedis = endpoint.openConnection("taskq-consumer:" + consumerId);
             connection = jedis;
+            connectionIsNew = true;
         }
         try {
             return command.apply(jedis);

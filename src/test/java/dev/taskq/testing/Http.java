@@ -23,8 +23,26 @@ public final class Http {
             .connectTimeout(Duration.ofSeconds(10))
             .build();
 
+    private final String authorization;
+
     public Http(URL base) {
+        this(base, null);
+    }
+
+    private Http(URL base, String authorization) {
         this.base = URI.create(base.toString());
+        this.authorization = authorization;
+    }
+
+    /** The same client sending HTTP Basic credentials with every request. */
+    public Http as(String user, String password) throws java.net.MalformedURLException {
+        String credentials = java.util.Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return new Http(base.toURL(), "Basic " + credentials);
+    }
+
+    public HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(resolve(path)).DELETE());
     }
 
     public URI resolve(String path) {
@@ -59,6 +77,9 @@ public final class Http {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         return client.send(request.timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }

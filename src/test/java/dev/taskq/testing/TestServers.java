@@ -66,11 +66,22 @@ public final class TestServers {
 
     /** A redis-server on the given port, with its binary and data files in {@code directory}. */
     public static RedisServer startRedis(int port, Path directory) throws IOException {
+        return startRedis(port, directory, false);
+    }
+
+    /**
+     * A redis-server whose data files live in {@code directory}; with {@code appendOnly}, every write is synced to
+     * its append-only file, so a restart on the same directory finds everything acknowledged before the stop.
+     */
+    public static RedisServer startRedis(int port, Path directory, boolean appendOnly) throws IOException {
         Files.createDirectories(directory);
         RedisServer server = RedisServer.newRedisServer()
                 .executableProvider(ExecutableProvider.newJarResourceProvider(directory.toFile()))
                 .port(port)
                 .bind("127.0.0.1")
+                .setting("dir " + directory.toAbsolutePath())
+                .settingIf(appendOnly, "appendonly yes")
+                .settingIf(appendOnly, "appendfsync always")
                 .build();
         server.start();
         return server;

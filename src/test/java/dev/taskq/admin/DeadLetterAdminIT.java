@@ -1,0 +1,121 @@
+package dev.taskq.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskq.queue.Task;
+import dev.taskq.queue.TaskCodec;
+import dev.taskq.testing.DeployedAppBase;
+import dev.taskq.testing.Http;
+import dev.taskq.testing.Mailbox;
+import dev.taskq.testing.RedisProbe;
+import dev.taskq.testing.TaskStatusPoller;
+import dev.taskq.testing.TestTasks;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.glassfish.embeddable.CommandResult;
+import org.glassfish.embeddable.CommandRunner;
+import org.glassfish.internal.api.Globals;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The dead-letter API: for the taskq-admin role only; list, re-queue (the mail then goes out) and delete. */
+class DeadLetterAdminIT extends DeployedAppBase {
+
+    private static final String ADMIN = "ops";
+    private static final String VISITOR = "visitor";
+    private static final String PASSWORD = "s3cret-pass";
+
+    /** Users as an operator creates them on the server: one in the taskq-admin group, one not. */
+    @BeforeAll
+    static void createUsers() throws Exception {
+        // asadmin takes passwords only from a file.
+        Path passwordFile = Files.writeString(Path.of("target", "test-user-password.txt"),
+                "AS_ADMIN_USERPASSWORD=" + PASSWORD + "\n");
+        CommandRunner asadmin = Globals.get(CommandRunner.class);
+        for (String[] user : new String[][] {{ADMIN, "taskq-admin"}, {VISITOR, "visitors"}}) {
+            CommandResult created = asadmin.run("create-file-user", "--groups", user[1],
+                    "--passwordfile", passwordFile.toString(), user[0]);
+            assertEquals(CommandResult.ExitStatus.SUCCESS, created.getExitStatus(), created.getOutput());
+        }
+    }
+
+    @Test
+    void onlyAdminsMayLookAtDeadLetters() throws Exception {
+        assertEquals(401, http().get("api/admin/dead-letters").statusCode());
+        assertEquals(401, http().as(ADMIN, "wrong").get("api/admin/dead-letters").statusCode());
+        assertEquals(403, http().as(VISITOR, PASSWORD).get("api/admin/dead-letters").statusCode());
+        assertEquals(200, http().as(ADMIN, PASSWORD).get("api/admin/dead-letters").statusCode());
+    }
+
+    @Test
+    void aDeadTaskCanBeListedRequeuedAndIsThenMailed() throws Exception {
+        Http admin = http().as(ADMIN, PASSWORD);
+        String email = UUID.randomUUID() + "@example.com";
+        Task task = Task.create("confirmation-mail", TestTasks.mail("Lazarus", email, "back again"));
+        try (RedisProbe redis = new RedisProbe()) {
+            // As a consumer leaves a task that used up its attempts (say, while the SMTP server was down for hours).
+            redis.jedis().hset(RedisProbe.PREFIX + "dead", task.id(), Json.createObjectBuilder()
+                    .add("id", task.id()).add("entry", TaskCodec.encode(task)).add("reason", "SMTP down")
+                    .add("at", "2026-11-21T10:00:00Z").build().toString());
+        }
+
+        List<String> listed = ids(admin.get("api/admin/dead-letters?limit=1000"));
+        assertTrue(listed.contains(task.id()), listed.toString());
+
+        HttpResponse<String> requeued = admin.post("api/admin/dead-letters/" + task.id() + "/requeue",
+                "application/json", new byte[0]);
+        assertEquals(202, requeued.statusCode(), requeued.body());
+        assertEquals(1, Mailbox.await(email, 1).size(), "the re-queued task was mailed");
+        assertEquals("succeeded", TaskStatusPoller.awaitFinal(admin, admin.resolve("api/tasks/" + task.id()))
+                .getString("status"));
+        assertTrue(!ids(admin.get("api/admin/dead-letters?limit=1000")).contains(task.id()), "no longer dead");
+        assertEquals(404, admin.post("api/admin/dead-letters/" + task.id() + "/requeue", "application/json",
+                new byte[0]).statusCode(), "re-queued only once");
+    }
+
+    @Test
+    void anUnreadableEntryCannotBeRequeuedButCanBeDeleted() throws Exception {
+        Http admin = http().as(ADMIN, PASSWORD);
+        String marker = "garbage-" + UUID.randomUUID();
+        try (RedisProbe redis = new RedisProbe()) {
+            redis.jedis().lpush(RedisProbe.PREFIX + "ready", marker);
+            String id = awaitDeadLetterWithEntry(admin, marker);
+
+            assertEquals(409, admin.post("api/admin/dead-letters/" + id + "/requeue", "application/json",
+                    new byte[0]).statusCode());
+            assertEquals(204, admin.delete("api/admin/dead-letters/" + id).statusCode());
+            assertEquals(404, admin.delete("api/admin/dead-letters/" + id).statusCode());
+            assertTrue(!redis.jedis().hexists(RedisProbe.PREFIX + "dead", id));
+        }
+    }
+
+    private static String awaitDeadLetterWithEntry(Http admin, String entry) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (JsonObject letter : letters(admin.get("api/admin/dead-letters?limit=1000"))) {
+                if (letter.getString("entry").equals(entry)) {
+                    assertTrue(letter.getString("reason").startsWith("not a task"), letter.toString());
+                    return letter.getString("id");
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no dead letter for " + entry);
+    }
+
+    private static List<JsonObject> letters(HttpResponse<String> response) {
+        assertEquals(200, response.statusCode(), response.body());
+        return Json.createReader(new StringReader(response.body())).readArray().getValuesAs(JsonObject.class);
+    }
+
+    private static List<String> ids(HttpResponse<String> response) {
+        return letters(response).stream().map(letter -> letter.getString("id")).toList();
+    }
+}
