@@ -42,6 +42,8 @@ final class ConsumerLoop implements Runnable {
     private final RedisOutageLog outage;
     private final Backoff backoff = new Backoff(MAX_BACKOFF);
     private volatile Future<String> runningHandler;
+    /** Set when shutdown cut this loop off: from then on it records nothing, shutdown re-queues what it held. */
+    private volatile boolean aborted;
 
     ConsumerLoop(int number, QueueConsumer consumer, TaskHandlerRegistry handlers, RetryPolicy retryPolicy,
                  Duration handlerTimeout, ManagedExecutorService handlerExecutor, StopSignal stop,
@@ -79,8 +81,14 @@ final class ConsumerLoop implements Runnable {
         }
     }
 
+    /** Whether a handler is running right now. */
+    boolean busy() {
+        return runningHandler != null;
+    }
+
     /** Cuts a loop off that did not stop in time: cancels its handler run and closes its connection. */
     void abort() {
+        aborted = true;
         Future<String> handler = runningHandler;
         if (handler != null) {
             handler.cancel(true);
@@ -159,11 +167,12 @@ final class ConsumerLoop implements Runnable {
 
     /**
      * Runs a Redis command, waiting out outages and unexpected errors with capped backoff.
-     * Returns null without running it once a stop is requested during an outage; the task then stays on this
-     * consumer's processing list, which shutdown (or another server's reaper) puts back on the queue.
+     * Returns null without running it once a stop is requested during an outage, or after the loop was cut off;
+     * the task then stays on this consumer's processing list, which shutdown (or another server's reaper) puts
+     * back on the queue.
      */
     private <T> T redis(Supplier<T> command) {
-        while (true) {
+        while (!aborted) {
             try {
                 T value = command.get();
                 outage.reachable();
@@ -182,6 +191,7 @@ final class ConsumerLoop implements Runnable {
                 return null;
             }
         }
+        return null;
     }
 
     private static String describe(Exception e) {

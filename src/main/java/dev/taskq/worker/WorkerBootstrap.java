@@ -136,7 +136,9 @@ public class WorkerBootstrap {
         try {
             future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            LOG.warning(() -> "Consumer " + loop.consumerId() + " did not finish in time; cutting it off");
+            if (loop.busy()) {
+                LOG.warning(() -> "Consumer " + loop.consumerId() + " did not finish its task in time; cutting it off");
+            }
             loop.abort();
             future.cancel(true);
         } catch (ExecutionException e) {

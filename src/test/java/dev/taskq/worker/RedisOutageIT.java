@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskq.testing.Deployments;
 import dev.taskq.testing.Http;
+import dev.taskq.queue.Task;
 import dev.taskq.testing.Mailbox;
+import dev.taskq.testing.RedisProbe;
 import dev.taskq.testing.TaskStatusPoller;
 import dev.taskq.testing.TaskqIT;
 import dev.taskq.testing.TestServers;
+import dev.taskq.testing.TestTasks;
 import jakarta.json.Json;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -48,8 +51,20 @@ class RedisOutageIT {
             List<String> accepted = new ArrayList<>();
             List<URI> tasks = new ArrayList<>();
             int refused = 0;
+            long backlogAtStop = 0;
             for (int i = 0; i < 300; i++) {
                 if (i == 100) {
+                    // A backlog that the outage must not lose: 200 tasks straight into the queue, then stop.
+                    try (RedisProbe probe = new RedisProbe(PORT)) {
+                        for (int j = 0; j < 200; j++) {
+                            String email = "backlog" + j + "@" + domain;
+                            Task task = TestTasks.push(probe.jedis(), RedisProbe.PREFIX + "ready",
+                                    "confirmation-mail", TestTasks.mail("B" + j, email, "backlog"));
+                            accepted.add(email);
+                            tasks.add(http.resolve("api/tasks/" + task.id()));
+                        }
+                        backlogAtStop = probe.readyCount();
+                    }
                     redis.stop();
                 }
                 if (i == 200) {
@@ -71,8 +86,9 @@ class RedisOutageIT {
             }
             long duplicates = accepted.stream().filter(email -> Mailbox.to(email).size() > 1).count();
             long missing = accepted.stream().filter(email -> Mailbox.to(email).isEmpty()).count();
-            System.out.printf("Redis restart run: accepted %d, refused %d, mailed %d, missing %d, duplicated %d%n",
-                    accepted.size(), refused, Mailbox.countToDomain(domain), missing, duplicates);
+            System.out.printf("Redis restart run: accepted %d (waiting at the stop: %d), refused %d, mailed %d,"
+                    + " missing %d, duplicated %d%n", accepted.size(), backlogAtStop, refused,
+                    Mailbox.countToDomain(domain), missing, duplicates);
             assertTrue(refused > 0, "some submissions met the outage");
             assertEquals(0, missing, "accepted but never mailed");
             assertEquals(0, duplicates, "mailed twice");

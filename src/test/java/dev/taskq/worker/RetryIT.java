@@ -10,6 +10,7 @@ import dev.taskq.testing.Deployments;
 import dev.taskq.testing.Http;
 import dev.taskq.testing.Mailbox;
 import dev.taskq.testing.RedisProbe;
+import dev.taskq.testing.SlowHandler;
 import dev.taskq.testing.TaskStatusPoller;
 import dev.taskq.testing.TaskqIT;
 import dev.taskq.testing.TestServers;
@@ -40,8 +41,9 @@ class RetryIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.war("retry", TestServers.get().redisUrl(),
-                        "taskq.max-attempts=" + MAX_ATTEMPTS + "\ntaskq.retry.base-delay-ms=400\n")
-                .addClass(AlwaysFailingHandler.class);
+                        "taskq.max-attempts=" + MAX_ATTEMPTS + "\ntaskq.retry.base-delay-ms=400\n"
+                                + "taskq.handler-timeout-seconds=1\n")
+                .addClasses(AlwaysFailingHandler.class, SlowHandler.class);
     }
 
     @ArquillianResource
@@ -71,6 +73,20 @@ class RetryIT {
                 assertTrue(gaps.get(i).compareTo(gaps.get(i - 1)) > 0, "gaps grow: " + gaps);
             }
             assertTrue(redis.jedis().hexists(RedisProbe.PREFIX + "dead", task.id()), "listed as a dead letter");
+        }
+    }
+
+    @Test
+    void aHandlerRunningPastTheTimeoutIsAFailedAttemptAndTheConsumerMovesOn() throws Exception {
+        Http http = new Http(base);
+        try (RedisProbe redis = new RedisProbe()) {
+            Task slow = TestTasks.push(redis.jedis(), RedisProbe.PREFIX + "ready", SlowHandler.TYPE, Map.of());
+
+            JsonObject record = TaskStatusPoller.awaitFinal(http, http.resolve("api/tasks/" + slow.id()));
+
+            assertEquals("dead", record.getString("status"));
+            assertEquals(MAX_ATTEMPTS, record.getInt("attempts"));
+            assertTrue(record.getString("error").contains("handler ran longer than 1 s"), record.toString());
         }
     }
 

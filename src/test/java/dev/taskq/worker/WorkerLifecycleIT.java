@@ -6,14 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.taskq.testing.Deployments;
 import dev.taskq.testing.Http;
 import dev.taskq.testing.Mailbox;
+import dev.taskq.queue.Task;
 import dev.taskq.testing.RedisProbe;
+import dev.taskq.testing.SlowHandler;
 import dev.taskq.testing.TaskStatusPoller;
 import dev.taskq.testing.TaskqIT;
 import dev.taskq.testing.TestServers;
+import dev.taskq.testing.TestTasks;
 import jakarta.json.Json;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.jboss.arquillian.container.test.api.Deployer;
@@ -34,7 +38,8 @@ class WorkerLifecycleIT {
 
     @Deployment(name = "worker", managed = false, testable = false)
     static WebArchive worker() {
-        return Deployments.war("worker", TestServers.get().redisUrl());
+        return Deployments.war("worker", TestServers.get().redisUrl(), "taskq.shutdown-grace-ms=500\n")
+                .addClass(SlowHandler.class);
     }
 
     @Deployment(name = "redis-comes-later", managed = false, testable = false)
@@ -52,6 +57,30 @@ class WorkerLifecycleIT {
 
             assertEquals(List.of(), consumerThreads(), "consumer threads after undeploy");
             assertEquals(0, redis.clientsNamed("taskq-"), "taskq connections to Redis after undeploy");
+        }
+    }
+
+    @Test
+    void undeployReturnsATaskStillRunningAfterTheGracePeriodToTheQueue() throws Exception {
+        try (RedisProbe redis = new RedisProbe()) {
+            deployer.deploy("worker");
+            Task slow;
+            try {
+                slow = TestTasks.push(redis.jedis(), RedisProbe.PREFIX + "ready", SlowHandler.TYPE, Map.of());
+                awaitTrue(() -> "processing".equals(redis.taskRecord(slow.id()).get("status")));
+            } finally {
+                deployer.undeploy("worker");
+            }
+            try {
+                assertEquals("queued", redis.taskRecord(slow.id()).get("status"));
+                assertTrue(redis.jedis().lrange(RedisProbe.PREFIX + "ready", 0, -1).stream()
+                        .anyMatch(entry -> entry.contains(slow.id())), "back on the queue");
+            } finally {
+                // No other deployment runs this test-only type: take it out again.
+                redis.jedis().lrange(RedisProbe.PREFIX + "ready", 0, -1).stream()
+                        .filter(entry -> entry.contains(slow.id()))
+                        .forEach(entry -> redis.jedis().lrem(RedisProbe.PREFIX + "ready", 0, entry));
+            }
         }
     }
 
