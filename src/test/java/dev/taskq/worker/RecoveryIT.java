@@ -14,6 +14,7 @@ import jakarta.json.Json;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -28,8 +29,7 @@ class RecoveryIT extends DeployedAppBase {
         try (RedisProbe redis = new RedisProbe()) {
             // What a server killed mid-task leaves: the task on its processing list, registered, no heartbeat.
             task = TestTasks.push(redis.jedis(), RedisProbe.PREFIX + "processing:" + ghost, "confirmation-mail",
-                    TestTasks.mail("Orphan", email, "left behind"));
-            redis.jedis().hset(RedisProbe.PREFIX + "task:" + task.id(), "status", "processing");
+                    TestTasks.mail("Orphan", email, "left behind"), Map.of("status", "processing"));
             redis.jedis().sadd(RedisProbe.PREFIX + "consumers", ghost);
 
             assertEquals(1, Mailbox.await(email, 1).size());
@@ -48,8 +48,7 @@ class RecoveryIT extends DeployedAppBase {
         try (RedisProbe redis = new RedisProbe()) {
             // Its server sent the mail and recorded it, then died before the task left the queue.
             Task task = TestTasks.push(redis.jedis(), RedisProbe.PREFIX + "ready", "confirmation-mail",
-                    TestTasks.mail("Sent", email, "already sent"));
-            redis.jedis().hset(RedisProbe.PREFIX + "task:" + task.id(), "result", "<sent-before@example.com>");
+                    TestTasks.mail("Sent", email, "already sent"), Map.of("result", "<sent-before@example.com>"));
 
             String status = TaskStatusPoller.awaitFinal(http(),
                     http().resolve("api/tasks/" + task.id())).getString("status");
