@@ -73,7 +73,7 @@ public final class QueueConsumer implements AutoCloseable {
         Instant now = Instant.now();
         jedis.eval(RedisScripts.RELEASE,
                 List.of(keys.processing(consumerId), keys.heartbeat(consumerId), keys.ready(), keys.consumers()),
-                List.of(consumerId, "1", keys.tag(), now.toString()));
+                List.of(consumerId, "1", keys.tag(), now.toString(), "0"));
     }
 
     /** Records the start of an attempt. */

@@ -21,10 +21,11 @@ final class RedisScripts {
             """;
 
     /**
-     * Moves a consumer's processing list back to the ready queue and forgets the consumer — unless its heartbeat
-     * is alive and ARGV[2] is '0' (the reaper's check and move are one atomic step, so several servers may reap).
-     * KEYS: processing, heartbeat, ready, consumers. ARGV: consumer id, force ('1'/'0'), key tag, event time.
-     * Returns the number of tasks moved, or -1 when the consumer is alive.
+     * Moves a consumer's processing list back to the ready queue — unless its heartbeat is alive and ARGV[2] is '0'
+     * (the reaper's check and move are one atomic step, so several servers may reap) — and, when ARGV[5] is '1',
+     * forgets the consumer (heartbeat and registration).
+     * KEYS: processing, heartbeat, ready, consumers. ARGV: consumer id, force ('1'/'0'), key tag, event time,
+     * forget ('1'/'0'). Returns the number of tasks moved, or -1 when the consumer is alive.
      */
     static final String RELEASE = REQUEUED + """
             if ARGV[2] == '0' and redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
@@ -35,8 +36,10 @@ final class RedisScripts {
               moved = moved + 1
               requeued(entry, ARGV[3], ARGV[4])
             end
-            redis.call('DEL', KEYS[2])
-            redis.call('SREM', KEYS[4], ARGV[1])
+            if ARGV[5] == '1' then
+              redis.call('DEL', KEYS[2])
+              redis.call('SREM', KEYS[4], ARGV[1])
+            end
             return moved
             """;
 

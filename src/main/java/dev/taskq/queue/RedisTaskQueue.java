@@ -203,6 +203,6 @@ public class RedisTaskQueue {
         Instant now = Instant.now();
         return (Long) client.eval(RedisScripts.RELEASE,
                 List.of(keys.processing(consumerId), keys.heartbeat(consumerId), keys.ready(), keys.consumers()),
-                List.of(consumerId, force ? "1" : "0", keys.tag(), now.toString()));
+                List.of(consumerId, force ? "1" : "0", keys.tag(), now.toString(), "1"));
     }
 }

@@ -110,7 +110,7 @@ class SubmissionApiIT extends DeployedAppBase {
     void invalidInputIsRejectedAndNothingIsEnqueued(String title, String contentType, String body, int status,
                                                    Set<String> badFields) throws Exception {
         try (RedisProbe redis = new RedisProbe()) {
-            Set<String> keysBefore = redis.keys();
+            Set<String> recordsBefore = redis.taskRecordKeys();
             long readyBefore = redis.readyCount();
 
             HttpResponse<String> response = http().post("api/submissions", contentType,
@@ -127,7 +127,7 @@ class SubmissionApiIT extends DeployedAppBase {
                     : Set.of();
             assertEquals(badFields, fields);
             assertEquals(readyBefore, redis.readyCount(), "nothing enqueued");
-            assertEquals(keysBefore, redis.keys(), "no key written");
+            assertEquals(recordsBefore, redis.taskRecordKeys(), "no status record written");
         }
     }
 

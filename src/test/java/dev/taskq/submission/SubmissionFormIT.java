@@ -53,7 +53,7 @@ class SubmissionFormIT extends DeployedAppBase {
     void invalidFieldsAreExplainedNextToThemAndValuesAreKept() throws Exception {
         Http http = http();
         try (RedisProbe redis = new RedisProbe()) {
-            Set<String> keysBefore = redis.keys();
+            Set<String> recordsBefore = redis.taskRecordKeys();
 
             HttpResponse<String> page = submitForm(http, "", "not-an-address", "<script>alert(1)</script>");
 
@@ -67,7 +67,7 @@ class SubmissionFormIT extends DeployedAppBase {
                     () -> assertTrue(html.contains("value=\"not-an-address\""), "the e-mail is kept"),
                     () -> assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the message is kept, escaped"),
                     () -> assertFalse(html.contains("<script>alert(1)"), "never echoed unescaped"));
-            assertEquals(keysBefore, redis.keys(), "nothing enqueued");
+            assertEquals(recordsBefore, redis.taskRecordKeys(), "nothing enqueued");
         }
     }
 

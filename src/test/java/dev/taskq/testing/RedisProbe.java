@@ -27,6 +27,11 @@ public final class RedisProbe implements AutoCloseable {
         return jedis.keys(PREFIX + "*");
     }
 
+    /** The status records present: one more means a task was accepted. */
+    public Set<String> taskRecordKeys() {
+        return jedis.keys(PREFIX + "task:*");
+    }
+
     public Map<String, String> taskRecord(String id) {
         return jedis.hgetAll(PREFIX + "task:" + id);
     }
