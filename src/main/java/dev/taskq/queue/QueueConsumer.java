@@ -81,8 +81,10 @@ public final class QueueConsumer implements AutoCloseable {
         Instant now = Instant.now();
         String record = keys.task(task.id());
         return transaction(tx -> {
-            tx.hset(record, Map.of(TaskRecord.STATE, TaskState.PROCESSING.wireName(),
-                    TaskRecord.STARTED_AT, now.toString()));
+            // id, type and createdAt again: a task pushed by another producer may come without a record.
+            tx.hset(record, Map.of(TaskRecord.ID, task.id(), TaskRecord.TYPE, task.type(),
+                    TaskRecord.CREATED_AT, task.createdAt().toString(),
+                    TaskRecord.STATE, TaskState.PROCESSING.wireName(), TaskRecord.STARTED_AT, now.toString()));
             Response<Long> attempt = tx.hincrBy(record, TaskRecord.ATTEMPTS, 1);
             Response<String> result = tx.hget(record, TaskRecord.RESULT);
             tx.publish(keys.events(), TaskEvents.stateChanged(task.id(), TaskState.PROCESSING, now));
