@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskq.queue.Task;
+import dev.taskq.queue.TaskCodec;
 import dev.taskq.testing.DeployedAppBase;
 import dev.taskq.testing.Http;
 import dev.taskq.testing.Mailbox;
@@ -11,6 +12,7 @@ import dev.taskq.testing.RedisProbe;
 import dev.taskq.testing.TaskStatusPoller;
 import dev.taskq.testing.TestTasks;
 import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +58,20 @@ class RecoveryIT extends DeployedAppBase {
             assertEquals("succeeded", status);
             assertEquals(0, Mailbox.to(email).size(), "no second mail");
         }
+    }
+
+    @Test
+    void aTaskPushedByAnotherProducerWithoutARecordIsRunAndGetsOne() throws Exception {
+        String email = UUID.randomUUID() + "@example.com";
+        Task task = Task.create("confirmation-mail", TestTasks.mail("Foreign", email, "pushed by hand"));
+        try (RedisProbe redis = new RedisProbe()) {
+            redis.jedis().lpush(RedisProbe.PREFIX + "ready", TaskCodec.encode(task));
+        }
+
+        assertEquals(1, Mailbox.await(email, 1).size());
+        JsonObject record = TaskStatusPoller.awaitFinal(http(), http().resolve("api/tasks/" + task.id()));
+        assertEquals("succeeded", record.getString("status"));
+        assertEquals("confirmation-mail", record.getString("type"));
     }
 
     @Test
