@@ -10,24 +10,22 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * The producer side of the queue and the status lookup. Enqueueing writes the status record, pushes the task and
- * publishes the event in one MULTI/EXEC round trip, so a task is either fully accepted or not at all.
+ * The queue as a whole, over a pool of connections: enqueueing (status record, list push and event in one
+ * MULTI/EXEC round trip, so a task is either fully accepted or not at all), status lookup, the upkeep that keeps
+ * tasks moving (heartbeats, due retries, reaping dead consumers) and the dead letters. Each consumer loop gets
+ * its own connection through {@link #consumer(String)}.
  */
 @ApplicationScoped
 public class RedisTaskQueue {
