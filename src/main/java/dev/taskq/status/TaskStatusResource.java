@@ -1,5 +1,6 @@
 package dev.taskq.status;
 
+import dev.taskq.queue.QueueUnavailableException;
 import dev.taskq.queue.RedisTaskQueue;
 import dev.taskq.queue.TaskRecord;
 import dev.taskq.rest.Problem;
@@ -11,28 +12,127 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.CompletionCallback;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Instant;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
-/** {@code GET /api/tasks/{id}}: the task's status record as JSON, or 404. */
+/**
+ * {@code GET /api/tasks/{id}}: the task's status record as JSON, or 404; with {@code ?wait=N} (0–30) the answer
+ * waits up to N seconds for a final state. {@code GET /api/tasks/{id}/events}: its state changes as
+ * Server-Sent Events. Waiting requests and streams are suspended, not parked on a request thread.
+ */
 @Path("tasks")
 @RequestScoped
 public class TaskStatusResource {
 
+    static final int MAX_WAIT_SECONDS = 30;
+    private static final Pattern WAIT = Pattern.compile("[0-9]{1,2}");
+    private static final int RETRY_AFTER_SECONDS = 5;
+
     @Inject
     RedisTaskQueue queue;
+
+    @Inject
+    TaskEventHub hub;
 
     @GET
     @Path("{id}")
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
-    public Response find(@PathParam("id") String id) {
-        Optional<TaskRecord> task = TaskIds.isWellFormed(id) ? queue.find(id) : Optional.empty();
+    public void find(@PathParam("id") String id, @QueryParam("wait") String wait,
+                     @Suspended AsyncResponse response) {
+        int seconds = waitSeconds(wait);
+        if (seconds < 0) {
+            response.resume(Problem.of(Response.Status.BAD_REQUEST,
+                    "wait must be a whole number of seconds from 0 to " + MAX_WAIT_SECONDS + ".").toResponse());
+            return;
+        }
+        try {
+            if (seconds == 0 || !TaskIds.isWellFormed(id)) {
+                response.resume(answer(lookUp(id)));
+                return;
+            }
+            FinalStateWait waiting = new FinalStateWait(id, response, queue, hub.executor());
+            response.register((CompletionCallback) failure -> hub.unwatch(id, waiting));
+            response.setTimeoutHandler(timedOut -> waiting.answerNow());
+            response.setTimeout(seconds, TimeUnit.SECONDS);
+            if (!hub.watch(id, waiting)) {
+                response.resume(busy());
+                return;
+            }
+            // Watching before looking: a change made in between is not missed.
+            waiting.answerIfSettled();
+        } catch (QueueUnavailableException e) {
+            response.resume(e);
+        }
+    }
+
+    @GET
+    @Path("{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void events(@PathParam("id") String id, @Context SseEventSink sink, @Context Sse sse) {
+        if (!TaskIds.isWellFormed(id)) {
+            throw new WebApplicationException(answer(Optional.empty()));
+        }
+        TaskEventStream stream = new TaskEventStream(id, sink, sse, queue, hub);
+        if (!hub.watch(id, stream)) {
+            throw new WebApplicationException(busy());
+        }
+        Optional<TaskRecord> task;
+        try {
+            // Watching before looking: a change made in between is not missed.
+            task = queue.find(id);
+        } catch (QueueUnavailableException e) {
+            hub.unwatch(id, stream);
+            throw e;
+        }
+        if (task.isEmpty()) {
+            hub.unwatch(id, stream);
+            throw new WebApplicationException(answer(task));
+        }
+        stream.start(task.get());
+    }
+
+    /** The answer of a plain GET: the record, or 404. */
+    static Response answer(Optional<TaskRecord> task) {
         if (task.isEmpty()) {
             return Problem.of(Response.Status.NOT_FOUND, "No task with this id (finished tasks expire).").toResponse();
         }
         return Response.ok(toJson(task.get()), MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    private Optional<TaskRecord> lookUp(String id) {
+        return TaskIds.isWellFormed(id) ? queue.find(id) : Optional.empty();
+    }
+
+    /** The {@code wait} parameter in seconds: 0 when absent, -1 when not a whole number from 0 to 30. */
+    static int waitSeconds(String wait) {
+        if (wait == null) {
+            return 0;
+        }
+        if (!WAIT.matcher(wait).matches()) {
+            return -1;
+        }
+        int seconds = Integer.parseInt(wait);
+        return seconds <= MAX_WAIT_SECONDS ? seconds : -1;
+    }
+
+    private static Response busy() {
+        return Problem.of(Response.Status.SERVICE_UNAVAILABLE,
+                        "Too many clients are following tasks on this server right now; please retry.")
+                .toResponseBuilder()
+                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+                .build();
     }
 
     static String toJson(TaskRecord task) {

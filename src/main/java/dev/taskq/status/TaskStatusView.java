@@ -7,9 +7,11 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.faces.context.FacesContext;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
 import java.util.Optional;
 
-/** Backs {@code submitted.xhtml}: the state of one task, in plain words. */
+/** Backs {@code submitted.xhtml}: the state of one task, in plain words (kept up to date by {@code task-status.js}). */
 @Named
 @RequestScoped
 public class TaskStatusView {
@@ -47,6 +49,23 @@ public class TaskStatusView {
     /** The state's wire name, for styling and scripts. */
     public String getState() {
         return task == null ? "" : task.state().wireName();
+    }
+
+    /** Whether the state is final, so there is nothing left to follow. */
+    public boolean isFinished() {
+        return task != null && task.state().isFinal();
+    }
+
+    /**
+     * Every state's words as JSON ({@code {"queued": "Waiting to be sent", …}}), for the script that follows the
+     * task live: the words are written here only.
+     */
+    public String getStateTextsJson() {
+        JsonObjectBuilder texts = Json.createObjectBuilder();
+        for (TaskState state : TaskState.values()) {
+            texts.add(state.wireName(), describe(state));
+        }
+        return texts.build().toString();
     }
 
     public String getStateText() {

@@ -1,2 +1,5 @@
-/** Looking up a task's status record by id, over REST and on the confirmation page. */
+/**
+ * A task's status: looked up by id over REST (optionally waiting for a final state) and on the confirmation page,
+ * and followed live as Server-Sent Events fanned out from the server's one Redis events subscription.
+ */
 package dev.taskq.status;

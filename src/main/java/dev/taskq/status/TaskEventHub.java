@@ -1,0 +1,161 @@
+package dev.taskq.status;
+
+import dev.taskq.config.TaskqSettings;
+import dev.taskq.queue.TaskEvent;
+import dev.taskq.queue.TaskEventSubscription;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Fans the task events of this server's one Redis subscription out to the clients following tasks (SSE streams
+ * and {@code ?wait} requests): one Redis connection per server, however many browsers watch.
+ * The subscription starts with the first watcher and runs on the container's ManagedExecutorService until the
+ * application stops. Lifecycle: NEW → RUNNING → STOPPED.
+ */
+@ApplicationScoped
+public class TaskEventHub implements TaskEventSubscription.Listener {
+
+    /** More watchers than this on one server are refused (503): each one holds an HTTP connection. */
+    static final int MAX_WATCHERS = 10_000;
+    private static final long KEEP_ALIVE_SECONDS = 15;
+    private static final long STOP_WAIT_SECONDS = 2;
+    private static final Logger LOG = Logger.getLogger(TaskEventHub.class.getName());
+
+    private enum State { NEW, RUNNING, STOPPED }
+
+    @Resource
+    ManagedExecutorService executor;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Inject
+    TaskqSettings settings;
+
+    private final ConcurrentMap<String, Set<TaskWatcher>> watchers = new ConcurrentHashMap<>();
+    private final AtomicInteger watcherCount = new AtomicInteger();
+    private State state = State.NEW;
+    private TaskEventSubscription subscription;
+    private Future<?> subscriptionRun;
+    private ScheduledFuture<?> keepAlive;
+
+    /**
+     * Delivers the task's events to {@code watcher} from now on, starting the subscription if need be.
+     *
+     * @return false when refused (too many watchers, or the application is stopping): answer 503
+     */
+    public synchronized boolean watch(String taskId, TaskWatcher watcher) {
+        if (watcherCount.get() >= MAX_WATCHERS || !ensureRunning()) {
+            return false;
+        }
+        watchers.compute(taskId, (id, set) -> {
+            Set<TaskWatcher> watching = set == null ? ConcurrentHashMap.newKeySet() : set;
+            if (watching.add(watcher)) {
+                watcherCount.incrementAndGet();
+            }
+            return watching;
+        });
+        return true;
+    }
+
+    /** Stops delivering to {@code watcher}; harmless when it was not (or no longer) watching. */
+    public void unwatch(String taskId, TaskWatcher watcher) {
+        watchers.computeIfPresent(taskId, (id, set) -> {
+            if (set.remove(watcher)) {
+                watcherCount.decrementAndGet();
+            }
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** Where watchers do their blocking work (Redis reads, writes to clients). */
+    public Executor executor() {
+        return executor;
+    }
+
+    /** Called with the lock held. */
+    private boolean ensureRunning() {
+        if (state == State.NEW) {
+            subscription = new TaskEventSubscription(settings, this);
+            subscriptionRun = executor.submit(subscription);
+            keepAlive = scheduler.scheduleWithFixedDelay(this::keepAlive, KEEP_ALIVE_SECONDS, KEEP_ALIVE_SECONDS,
+                    TimeUnit.SECONDS);
+            state = State.RUNNING;
+        }
+        return state == State.RUNNING;
+    }
+
+    @Override
+    public void subscribed() {
+        everyWatcher().forEach(TaskWatcher::resync);
+    }
+
+    @Override
+    public void received(TaskEvent event) {
+        Set<TaskWatcher> watching = watchers.get(event.taskId());
+        if (watching != null) {
+            watching.forEach(watcher -> watcher.changed(event));
+        }
+    }
+
+    /** Never throws: an exception would cancel the schedule. */
+    private void keepAlive() {
+        try {
+            everyWatcher().forEach(TaskWatcher::keepAlive);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Keep-alive of task watchers failed", e);
+        }
+    }
+
+    private List<TaskWatcher> everyWatcher() {
+        return watchers.values().stream().flatMap(Set::stream).toList();
+    }
+
+    /** Ends the subscription (closing its Redis connection) and every watcher, before the application goes. */
+    @PreDestroy
+    void stop() {
+        boolean wasRunning;
+        synchronized (this) {
+            wasRunning = state == State.RUNNING;
+            state = State.STOPPED;
+        }
+        if (wasRunning) {
+            keepAlive.cancel(false);
+            subscription.stop();
+            awaitEnd(subscriptionRun);
+        }
+        everyWatcher().forEach(TaskWatcher::stop);
+        watchers.clear();
+        watcherCount.set(0);
+    }
+
+    private static void awaitEnd(Future<?> run) {
+        try {
+            run.get(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            LOG.warning("The Redis events subscription did not stop in time");
+            run.cancel(true);
+        } catch (ExecutionException e) {
+            LOG.log(Level.WARNING, "The Redis events subscription ended with an error", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
