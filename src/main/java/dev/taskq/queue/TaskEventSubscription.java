@@ -33,7 +33,6 @@ public final class TaskEventSubscription implements Runnable {
     }
 
     private static final Logger LOG = Logger.getLogger(TaskEventSubscription.class.getName());
-    private static final Duration FIRST_DELAY = Duration.ofMillis(100);
     private static final Duration MAX_DELAY = Duration.ofSeconds(2);
 
     private final RedisEndpoint endpoint;
@@ -54,7 +53,7 @@ public final class TaskEventSubscription implements Runnable {
         Thread thread = Thread.currentThread();
         String poolName = thread.getName();
         thread.setName(NAME);
-        Duration delay = FIRST_DELAY;
+        Backoff backoff = new Backoff(MAX_DELAY);
         boolean failedBefore = false;
         try {
             while (!isStopped()) {
@@ -74,12 +73,10 @@ public final class TaskEventSubscription implements Runnable {
                     closeConnection();
                 }
                 if (subscriber.wasSubscribed) {
-                    delay = FIRST_DELAY;
+                    backoff.reset();
                 }
                 if (!isStopped()) {
-                    await(delay);
-                    Duration doubled = delay.multipliedBy(2);
-                    delay = doubled.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : doubled;
+                    await(backoff.next());
                 }
             }
         } finally {

@@ -1,5 +1,6 @@
 package dev.taskq.worker;
 
+import dev.taskq.queue.Backoff;
 import dev.taskq.queue.MalformedTaskException;
 import dev.taskq.queue.QueueConsumer;
 import dev.taskq.queue.Task;

@@ -1,4 +1,4 @@
-package dev.taskq.worker;
+package dev.taskq.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
