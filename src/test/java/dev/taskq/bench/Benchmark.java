@@ -122,16 +122,20 @@ public final class Benchmark {
         for (int connections : new int[] {1, 16, 64}) {
             HttpLoad.Result task = HttpLoad.Result.empty();
             HttpLoad.Result trivial = HttpLoad.Result.empty();
+            CpuMeter taskCpu = new CpuMeter(servers);
+            CpuMeter trivialCpu = new CpuMeter(servers);
             Duration round = Duration.ofSeconds(httpSeconds);
             for (int r = 0; r < httpRounds; r++) {
                 if (r % 2 == 0) {
-                    trivial = trivial.plus(http.run(ping, SUBMISSION, 202, connections, round));
-                    task = task.plus(http.run(submissions, SUBMISSION, 202, connections, round));
+                    trivial = trivial.plus(measured(trivialCpu, () -> http.run(ping, SUBMISSION, 202, connections, round)));
+                    task = task.plus(measured(taskCpu, () -> http.run(submissions, SUBMISSION, 202, connections, round)));
                 } else {
-                    task = task.plus(http.run(submissions, SUBMISSION, 202, connections, round));
-                    trivial = trivial.plus(http.run(ping, SUBMISSION, 202, connections, round));
+                    task = task.plus(measured(taskCpu, () -> http.run(submissions, SUBMISSION, 202, connections, round)));
+                    trivial = trivial.plus(measured(trivialCpu, () -> http.run(ping, SUBMISSION, 202, connections, round)));
                 }
             }
+            taskCpu.report(report, "a." + connections + ".enqueue");
+            trivialCpu.report(report, "a." + connections + ".trivial");
             String at = connections + (connections == 1 ? " connection" : " connections");
             String baseline = "trivial JAX-RS POST";
             report.add(new Report.Row("a", "enqueue requests/s, " + at, task.requestsPerSecond(),
@@ -149,6 +153,17 @@ public final class Benchmark {
         servers.undeploy();
     }
 
+    private interface Load {
+        HttpLoad.Result run() throws InterruptedException;
+    }
+
+    private static HttpLoad.Result measured(CpuMeter meter, Load load) throws InterruptedException {
+        meter.start();
+        HttpLoad.Result result = load.run();
+        meter.stop(result.requests());
+        return result;
+    }
+
     // ------------------------------------------------------------------------------------------------------ b. drain
 
     /** b. 100,000 no-op tasks drained by 1, 4 and 8 consumers, beside a raw BLMOVE + LREM loop with as many threads. */
@@ -157,14 +172,18 @@ public final class Benchmark {
         parameters.put("b.tasks", String.valueOf(drainTasks));
         // A short warm-up drain, so the JIT has seen the consumer's path before the first measured run.
         servers.deploy(packagedWar, "taskq.consumers=4\n");
-        timeDrain(Math.min(drainTasks, 20_000), NoopHandler.TYPE, Map.of(), false);
+        timeDrain(Math.min(drainTasks, 20_000), NoopHandler.TYPE, Map.of(), false, new CpuMeter(servers));
         for (int consumers : new int[] {1, 4, 8}) {
             servers.deploy(packagedWar, "taskq.consumers=" + consumers + "\n");
             resetRedisStats();
-            double taskq = drainTasks / timeDrain(drainTasks, NoopHandler.TYPE, Map.of(), false);
+            CpuMeter taskqCpu = new CpuMeter(servers);
+            double taskq = drainTasks / timeDrain(drainTasks, NoopHandler.TYPE, Map.of(), false, taskqCpu);
             commandsPerTask("b." + consumers, drainTasks);
             servers.undeploy();
-            double raw = drainTasks / timeRawDrain(consumers, drainTasks);
+            CpuMeter rawCpu = new CpuMeter(servers);
+            double raw = drainTasks / timeRawDrain(consumers, drainTasks, rawCpu);
+            taskqCpu.report(report, "b." + consumers + ".taskq");
+            rawCpu.report(report, "b." + consumers + ".raw");
             report.add(new Report.Row("b", "drain no-op tasks/s, " + consumers + " consumer(s)", taskq, raw, "tasks/s",
                     "raw BLMOVE+LREM loop, " + consumers + " thread(s)", consumers == 4 ? "ratio ≥ 0.5" : "",
                     consumers == 4 ? taskq >= 0.5 * raw : null));
@@ -172,25 +191,28 @@ public final class Benchmark {
     }
 
     /** Enqueues {@code count} tasks aside, then drains them; returns the drain's duration in seconds. */
-    private double timeDrain(int count, String type, Map<String, String> payload, boolean waitForMails)
-            throws Exception {
+    private double timeDrain(int count, String type, Map<String, String> payload, boolean waitForMails,
+                             CpuMeter cpu) throws Exception {
         try (Jedis jedis = servers.redis()) {
             fill(jedis, count, type, payload);
-            return drainFilled(jedis, waitForMails ? count : 0);
+            return drainFilled(jedis, count, waitForMails, cpu);
         }
     }
 
     /**
      * Starts the drain of the tasks on the fill list in one step (RENAME onto the ready list) and returns the seconds
-     * until nothing waits or is held any more and the SMTP server has accepted {@code mails} more mails.
+     * until nothing waits or is held any more and, with {@code waitForMails}, the SMTP server has accepted as many
+     * more mails as there were tasks.
      */
-    private double drainFilled(Jedis jedis, long mails) throws Exception {
+    private double drainFilled(Jedis jedis, int count, boolean waitForMails, CpuMeter cpu) throws Exception {
         long mailsBefore = servers.deliveries();
+        cpu.start();
         long begin = System.nanoTime();
         jedis.rename(FILL, KEYS.ready());
-        waitUntil(() -> drained(jedis) && servers.deliveries() - mailsBefore >= mails,
+        waitUntil(() -> drained(jedis) && (!waitForMails || servers.deliveries() - mailsBefore >= count),
                 Duration.ofMinutes(15), "the tasks to be drained");
         double seconds = (System.nanoTime() - begin) / 1e9;
+        cpu.stop(count);
         long failed = jedis.hlen(KEYS.dead()) + jedis.zcard(KEYS.delayed());
         if (failed > 0) {
             throw new IllegalStateException(failed + " tasks failed during the drain: the figure would be wrong");
@@ -215,11 +237,12 @@ public final class Benchmark {
      * The floor for any reliable Redis list queue: per task one BLMOVE onto a processing list and one LREM, with
      * {@code threads} threads on connections of their own, over the same entries. Returns seconds.
      */
-    private double timeRawDrain(int threads, int count) throws Exception {
+    private double timeRawDrain(int threads, int count, CpuMeter cpu) throws Exception {
         try (Jedis jedis = servers.redis()) {
             fill(jedis, count, NoopHandler.TYPE, Map.of());
             AtomicLong lastDone = new AtomicLong();
             List<Thread> workers = new ArrayList<>();
+            cpu.start();
             long begin = System.nanoTime();
             jedis.rename(FILL, KEYS.ready());
             for (int i = 0; i < threads; i++) {
@@ -240,6 +263,7 @@ public final class Benchmark {
             for (Thread worker : workers) {
                 worker.join();
             }
+            cpu.stop(count);
             return (lastDone.get() - begin) / 1e9;
         } finally {
             servers.undeploy();
@@ -256,11 +280,12 @@ public final class Benchmark {
         Map<String, String> payload = ConfirmationMailHandler.payload("Ann", "ann@example.com",
                 "Hello there, this is a benchmark message.");
         // Warm-up: a tenth of the mails.
-        timeDrain(mailTasks / 10, ConfirmationMailHandler.TYPE, payload, true);
+        timeDrain(mailTasks / 10, ConfirmationMailHandler.TYPE, payload, true, new CpuMeter(servers));
         servers.undeploy();
         servers.deploy(packagedWar, "taskq.consumers=" + mailConsumers + "\n");
 
         double taskq;
+        CpuMeter taskqCpu = new CpuMeter(servers);
         try (Jedis jedis = servers.redis()) {
             resetRedisStats();
             long empty = usedMemory(jedis);
@@ -270,7 +295,7 @@ public final class Benchmark {
             double entryBytes = sample.stream().mapToInt(String::length).average().orElse(0);
             double waitingRecordBytes = sample.stream()
                     .mapToLong(entry -> memoryUsage(jedis, KEYS.task(idOf(entry)))).average().orElse(0);
-            taskq = mailTasks / drainFilled(jedis, mailTasks);
+            taskq = mailTasks / drainFilled(jedis, mailTasks, true, taskqCpu);
             commandsPerTask("c", mailTasks);
             long finished = usedMemory(jedis);
             double finishedRecordBytes = sample.stream()
@@ -286,7 +311,10 @@ public final class Benchmark {
             report.detail("e.finishedRecord.memoryUsageBytes", finishedRecordBytes);
         }
         servers.undeploy();
-        double raw = mailTasks / timeRawMail(mailConsumers, mailTasks);
+        CpuMeter rawCpu = new CpuMeter(servers);
+        double raw = mailTasks / timeRawMail(mailConsumers, mailTasks, rawCpu);
+        taskqCpu.report(report, "c.taskq");
+        rawCpu.report(report, "c.raw");
         servers.deploy(packagedWar, "taskq.consumers=" + mailConsumers + "\n");
         report.add(new Report.Row("c", "confirmation mails/s, " + mailConsumers + " consumers", taskq, raw, "mails/s",
                 "raw Jakarta Mail, one SMTP connection per thread, " + mailConsumers + " threads", "ratio ≥ 0.7",
@@ -297,7 +325,7 @@ public final class Benchmark {
     }
 
     /** The same mails sent straight from {@code threads} threads, each over one SMTP connection it keeps. */
-    private double timeRawMail(int threads, int count) throws Exception {
+    private double timeRawMail(int threads, int count, CpuMeter cpu) throws Exception {
         Properties properties = new Properties();
         properties.put("mail.smtp.host", "127.0.0.1");
         properties.put("mail.smtp.port", String.valueOf(servers.smtpPort()));
@@ -306,6 +334,7 @@ public final class Benchmark {
         long mailsBefore = servers.deliveries();
         List<Thread> senders = new ArrayList<>();
         List<Exception> failures = new ArrayList<>();
+        cpu.start();
         long begin = System.nanoTime();
         for (int i = 0; i < threads; i++) {
             int share = count / threads + (i < count % threads ? 1 : 0);
@@ -330,6 +359,7 @@ public final class Benchmark {
             sender.join();
         }
         double seconds = (System.nanoTime() - begin) / 1e9;
+        cpu.stop(count);
         if (!failures.isEmpty() || servers.deliveries() - mailsBefore != count) {
             throw new IllegalStateException("raw mail loop failed: " + failures);
         }
