@@ -5,11 +5,11 @@ import dev.taskq.queue.MalformedTaskException;
 import dev.taskq.queue.QueueConsumer;
 import dev.taskq.queue.Task;
 import dev.taskq.queue.TaskCodec;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,7 +38,7 @@ final class ConsumerLoop implements Runnable {
     private final TaskHandlerRegistry handlers;
     private final RetryPolicy retryPolicy;
     private final Duration handlerTimeout;
-    private final ManagedExecutorService handlerExecutor;
+    private final ExecutorService handlerExecutor;
     private final StopSignal stop;
     private final RedisOutageLog outage;
     private final Backoff backoff = new Backoff(MAX_BACKOFF);
@@ -47,7 +47,7 @@ final class ConsumerLoop implements Runnable {
     private volatile boolean aborted;
 
     ConsumerLoop(int number, QueueConsumer consumer, TaskHandlerRegistry handlers, RetryPolicy retryPolicy,
-                 Duration handlerTimeout, ManagedExecutorService handlerExecutor, StopSignal stop,
+                 Duration handlerTimeout, ExecutorService handlerExecutor, StopSignal stop,
                  RedisOutageLog outage) {
         this.number = number;
         this.consumer = consumer;

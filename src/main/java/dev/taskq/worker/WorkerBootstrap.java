@@ -12,13 +12,17 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
@@ -47,6 +51,9 @@ public class WorkerBootstrap {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
+    @Resource
+    ManagedThreadFactory threadFactory;
+
     @Inject
     TaskqSettings settings;
 
@@ -56,6 +63,14 @@ public class WorkerBootstrap {
     @Inject
     TaskHandlerRegistry handlers;
 
+    /**
+     * Runs the handlers, each run on a thread apart so that it can be timed out. The threads come from the
+     * container's thread factory (so they carry the application's context) and are reused: a
+     * ManagedExecutorService captures and re-applies that context on every submit, which cost more CPU than all of a
+     * no-op task's Redis work. A handler stuck past its timeout keeps its thread and the next run gets another; up to
+     * two threads per consumer, beyond that a run is refused and counts as a failed attempt.
+     */
+    private ExecutorService handlerThreads;
     private final StopSignal stop = new StopSignal();
     private final List<ConsumerLoop> loops = new ArrayList<>();
     private final List<Future<?>> running = new ArrayList<>();
@@ -69,9 +84,11 @@ public class WorkerBootstrap {
         RedisOutageLog outage = new RedisOutageLog();
         RetryPolicy retryPolicy = new RetryPolicy(settings.maxAttempts(), settings.retryBaseDelay());
         String instance = instanceName();
+        handlerThreads = new ThreadPoolExecutor(0, 2 * settings.consumers(), 60, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), threadFactory);
         for (int i = 1; i <= settings.consumers(); i++) {
             loops.add(new ConsumerLoop(i, queue.consumer(instance + ":" + i), handlers, retryPolicy,
-                    settings.handlerTimeout(), executor, stop, outage));
+                    settings.handlerTimeout(), handlerThreads, stop, outage));
         }
         consumerIds = loops.stream().map(ConsumerLoop::consumerId).toList();
         upkeep = scheduler.scheduleWithFixedDelay(this::upkeep, 0, UPKEEP_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
@@ -112,6 +129,7 @@ public class WorkerBootstrap {
         for (int i = 0; i < running.size(); i++) {
             awaitOrAbort(running.get(i), loops.get(i), deadline);
         }
+        handlerThreads.shutdownNow();
         for (String consumerId : consumerIds) {
             try {
                 long returned = queue.release(consumerId);

@@ -1,0 +1,29 @@
+package dev.taskq.bench;
+
+import java.io.File;
+import java.nio.file.Path;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+/**
+ * The WAR the benchmark deploys: the packaged {@code target/taskq.war} unchanged, plus the benchmark-only classes
+ * (a trivial endpoint and two handlers) and the settings of one benchmark phase. The production WAR never holds them.
+ */
+final class BenchDeployment {
+
+    private BenchDeployment() {
+    }
+
+    /** Writes the benchmark WAR for these MicroProfile Config lines ({@code name=value\n…}) and returns it. */
+    static File write(Path packagedWar, Path directory, String settings) {
+        WebArchive war = ShrinkWrap.create(WebArchive.class, "taskq-bench.war")
+                .merge(ShrinkWrap.createFromZipFile(WebArchive.class, packagedWar.toFile()))
+                .addClasses(PingResource.class, NoopHandler.class, HoldHandler.class)
+                .addAsResource(new StringAsset(settings), "META-INF/microprofile-config.properties");
+        File file = directory.resolve("taskq-bench.war").toFile();
+        war.as(ZipExporter.class).exportTo(file, true);
+        return file;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.taskq.bench;
+
+import com.icegreen.greenmail.user.MessageDeliveryHandler;
+import com.icegreen.greenmail.user.UserManager;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.taskq.testing.TestServers;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.glassfish.embeddable.CommandResult;
+import org.glassfish.embeddable.GlassFish;
+import org.glassfish.embeddable.GlassFishProperties;
+import org.glassfish.embeddable.GlassFishRuntime;
+import redis.clients.jedis.Jedis;
+import redis.embedded.RedisServer;
+import redis.embedded.core.ExecutableProvider;
+
+/**
+ * Everything the benchmark runs against, on loopback in this JVM (as the dev server does): a redis-server from
+ * embedded-redis, GreenMail's SMTP server, and embedded Payara with the mail session {@code mail/taskq}.
+ */
+final class BenchServers implements AutoCloseable {
+
+    static final String MAIL_FROM = "taskq-bench@example.com";
+    private static final String APP_NAME = "taskq-bench";
+
+    private final Path workDirectory;
+    private final int httpPort;
+    private final int redisPort = TestServers.freePort();
+    private final RedisServer redis;
+    private final GreenMail greenMail;
+    private final GlassFish glassFish;
+    private final AtomicLong deliveries = new AtomicLong();
+    private final Map<String, Long> deliveredAt = new ConcurrentHashMap<>();
+    private boolean deployed;
+
+    BenchServers(Path workDirectory, int httpPort) throws Exception {
+        this.workDirectory = workDirectory;
+        this.httpPort = httpPort;
+        Path redisDirectory = workDirectory.resolve("redis");
+        Files.createDirectories(redisDirectory);
+        // No snapshots: a background save forking in the middle of a measurement would only add noise.
+        redis = RedisServer.newRedisServer()
+                .executableProvider(ExecutableProvider.newJarResourceProvider(redisDirectory.toFile()))
+                .port(redisPort)
+                .bind("127.0.0.1")
+                .setting("dir " + redisDirectory.toAbsolutePath())
+                .setting("save \"\"")
+                .setting("appendonly no")
+                .build();
+        redis.start();
+        greenMail = new GreenMail(new ServerSetup(TestServers.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        greenMail.start();
+        // Counts every mail and notes when the SMTP server accepted it (before it answers 250 to the DATA).
+        UserManager users = greenMail.getUserManager();
+        MessageDeliveryHandler store = users.getMessageDeliveryHandler();
+        users.setMessageDeliveryHandler((message, recipient) -> {
+            deliveredAt.put(recipient.getEmail(), System.nanoTime());
+            deliveries.incrementAndGet();
+            return store.handle(message, recipient);
+        });
+
+        GlassFishProperties properties = new GlassFishProperties();
+        properties.setPort("http-listener", httpPort);
+        glassFish = GlassFishRuntime.bootstrap().newGlassFish(properties);
+        glassFish.start();
+        run("set-hazelcast-configuration", "--enabled=false", "--dynamic=true");
+        run("create-javamail-resource", "--mailhost=127.0.0.1", "--mailuser=taskq", "--fromaddress=" + MAIL_FROM,
+                "--property=mail.smtp.host=127.0.0.1:mail.smtp.port=" + smtpPort(), "mail/taskq");
+    }
+
+    String redisUrl() {
+        return "redis://127.0.0.1:" + redisPort;
+    }
+
+    Jedis redis() {
+        return new Jedis("127.0.0.1", redisPort);
+    }
+
+    int smtpPort() {
+        return greenMail.getSmtp().getPort();
+    }
+
+    GreenMail greenMail() {
+        return greenMail;
+    }
+
+    /** How many mails (recipients) the SMTP server accepted since it started. */
+    long deliveries() {
+        return deliveries.get();
+    }
+
+    /** {@link System#nanoTime()} when the SMTP server last accepted a mail for {@code address}, or null. */
+    Long deliveredAt(String address) {
+        return deliveredAt.get(address);
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + httpPort + "/";
+    }
+
+    /** Deploys the packaged WAR plus the benchmark classes, with these settings besides the Redis URL. */
+    void deploy(Path packagedWar, String settings) throws Exception {
+        undeploy();
+        File war = BenchDeployment.write(packagedWar, workDirectory,
+                "redis.url=" + redisUrl() + "\n" + settings);
+        glassFish.getDeployer().deploy(war, "--name=" + APP_NAME, "--contextroot=/");
+        deployed = true;
+    }
+
+    /** Undeploys (the consumers stop and return what they hold) and empties Redis and the mailbox. */
+    void undeploy() throws Exception {
+        if (deployed) {
+            glassFish.getDeployer().undeploy(APP_NAME);
+            deployed = false;
+        }
+        try (Jedis jedis = redis()) {
+            jedis.flushAll();
+        }
+        greenMail.purgeEmailFromAllMailboxes();
+        deliveredAt.clear();
+    }
+
+    private void run(String command, String... arguments) throws Exception {
+        CommandResult result = glassFish.getCommandRunner().run(command, arguments);
+        if (result.getExitStatus() == CommandResult.ExitStatus.FAILURE) {
+            throw new IllegalStateException(command + " failed: " + result.getOutput(), result.getFailureCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            glassFish.stop();
+            glassFish.dispose();
+        } catch (Exception e) {
+            System.err.println("Stopping Payara: " + e);
+        }
+        greenMail.stop();
+        try {
+            redis.stop();
+        } catch (IOException e) {
+            System.err.println("Stopping redis-server: " + e);
+        }
+    }
+}

@@ -1,0 +1,543 @@
+package dev.taskq.bench;
+
+import dev.taskq.mail.ConfirmationMail;
+import dev.taskq.mail.ConfirmationMailHandler;
+import dev.taskq.queue.RedisKeys;
+import dev.taskq.queue.Task;
+import dev.taskq.queue.TaskCodec;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.MimeMessage;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.args.ListDirection;
+
+/**
+ * The benchmark behind {@code ./mvnw -Pbench package}: runs the packaged WAR (plus benchmark-only classes) on
+ * embedded Payara against a local redis-server and GreenMail, all on loopback in this JVM, and measures each figure
+ * beside a baseline taken in the same run. Writes {@code results.json} and {@code results.md} to the directory given.
+ * The sizes can be changed with system properties (see {@link #main}); the defaults are the documented ones.
+ */
+public final class Benchmark {
+
+    private static final String SUBMISSION = """
+            {"name": "Ann", "email": "ann@example.com", "message": "Hello there, this is a benchmark message."}""";
+    /** The key prefix the benchmark deployment uses (the default of taskq.key-prefix). */
+    private static final RedisKeys KEYS = new RedisKeys("taskq");
+    /** Tasks are written here first and renamed onto the ready list in one step, so a drain starts at once. */
+    private static final String FILL = "{taskq}:bench-fill";
+
+    private final BenchServers servers;
+    private final Path packagedWar;
+    private final Report report;
+    private final HttpLoad http = new HttpLoad();
+    private final Map<String, String> parameters = new LinkedHashMap<>();
+
+    private final int httpSeconds = intParameter("bench.http.seconds", 4);
+    private final int httpRounds = intParameter("bench.http.rounds", 3);
+    private final int drainTasks = intParameter("bench.drain.tasks", 100_000);
+    private final int mailTasks = intParameter("bench.mail.tasks", 10_000);
+    private final int mailConsumers = intParameter("bench.mail.consumers", 4);
+    private final int e2eRequests = intParameter("bench.e2e.requests", 200);
+
+    private Benchmark(BenchServers servers, Path packagedWar, Report report) {
+        this.servers = servers;
+        this.packagedWar = packagedWar;
+        this.report = report;
+    }
+
+    /**
+     * {@code Benchmark <taskq.war> <output directory>}; system properties: {@code bench.http.port} (47080),
+     * {@code bench.http.seconds} per round (4), {@code bench.http.rounds} (3), {@code bench.drain.tasks} (100000),
+     * {@code bench.mail.tasks} (10000), {@code bench.mail.consumers} (4), {@code bench.e2e.requests} (200),
+     * {@code bench.only} (a comma-separated subset of http,drain,mail).
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2 || !Files.isRegularFile(Path.of(args[0]))) {
+            System.err.println("usage: Benchmark <path to taskq.war> <output directory>");
+            System.exit(2);
+        }
+        Path war = Path.of(args[0]);
+        Path out = Path.of(args[1]);
+        Files.createDirectories(out);
+        int httpPort = Integer.getInteger("bench.http.port", 47080);
+        String only = System.getProperty("bench.only", "http,drain,mail");
+        Report report = new Report();
+        int exitCode = 0;
+        try (BenchServers servers = new BenchServers(out, httpPort)) {
+            Benchmark benchmark = new Benchmark(servers, war, report);
+            benchmark.parameters.put("bench.http.port", String.valueOf(httpPort));
+            if (only.contains("http")) {
+                benchmark.httpEnqueue();
+            }
+            if (only.contains("drain")) {
+                benchmark.drain();
+            }
+            if (only.contains("mail")) {
+                benchmark.mail();
+            }
+            servers.undeploy();
+            report.write(out, benchmark.parameters);
+            System.out.println("[bench] wrote " + out.resolve("results.md") + " and results.json");
+        } catch (Exception e) {
+            e.printStackTrace();
+            exitCode = 1;
+        }
+        // Embedded Payara leaves non-daemon threads behind.
+        System.exit(exitCode);
+    }
+
+    // ---------------------------------------------------------------------------------------------- a. HTTP enqueue
+
+    /**
+     * a. POST /api/submissions beside the trivial endpoint, at 1, 16 and 64 connections. The only consumer is held
+     * by a benchmark-only task, so the server does nothing but answer requests; the two endpoints are measured in
+     * alternating rounds so that drift in the machine's load hits both alike.
+     */
+    private void httpEnqueue() throws Exception {
+        log("a. HTTP enqueue");
+        servers.deploy(packagedWar, "taskq.consumers=1\ntaskq.handler-timeout-seconds=3600\n");
+        try (Jedis jedis = servers.redis()) {
+            enqueueDirectly(jedis, KEYS.ready(), List.of(Task.create(HoldHandler.TYPE, Map.of())));
+            waitUntil(() -> jedis.llen(KEYS.ready()) == 0, Duration.ofSeconds(30), "the hold task to be taken");
+        }
+        URI submissions = URI.create(servers.baseUrl() + "api/submissions");
+        URI ping = URI.create(servers.baseUrl() + "api/bench/ping");
+        log("warming up");
+        for (int i = 0; i < 2; i++) {
+            http.run(submissions, SUBMISSION, 202, 16, Duration.ofSeconds(5));
+            http.run(ping, SUBMISSION, 202, 16, Duration.ofSeconds(5));
+        }
+        for (int connections : new int[] {1, 16, 64}) {
+            HttpLoad.Result task = HttpLoad.Result.empty();
+            HttpLoad.Result trivial = HttpLoad.Result.empty();
+            CpuMeter taskCpu = new CpuMeter(servers);
+            CpuMeter trivialCpu = new CpuMeter(servers);
+            Duration round = Duration.ofSeconds(httpSeconds);
+            for (int r = 0; r < httpRounds; r++) {
+                if (r % 2 == 0) {
+                    trivial = trivial.plus(measured(trivialCpu, () -> http.run(ping, SUBMISSION, 202, connections, round)));
+                    task = task.plus(measured(taskCpu, () -> http.run(submissions, SUBMISSION, 202, connections, round)));
+                } else {
+                    task = task.plus(measured(taskCpu, () -> http.run(submissions, SUBMISSION, 202, connections, round)));
+                    trivial = trivial.plus(measured(trivialCpu, () -> http.run(ping, SUBMISSION, 202, connections, round)));
+                }
+            }
+            taskCpu.report(report, "a." + connections + ".enqueue");
+            trivialCpu.report(report, "a." + connections + ".trivial");
+            String at = connections + (connections == 1 ? " connection" : " connections");
+            String baseline = "trivial JAX-RS POST";
+            report.add(new Report.Row("a", "enqueue requests/s, " + at, task.requestsPerSecond(),
+                    trivial.requestsPerSecond(), "req/s", baseline,
+                    connections == 64 ? "ratio ≥ 0.8" : "",
+                    connections == 64 ? task.requestsPerSecond() >= 0.8 * trivial.requestsPerSecond() : null));
+            report.add(new Report.Row("a", "enqueue p50 latency, " + at, task.latencies().percentileMillis(50),
+                    trivial.latencies().percentileMillis(50), "ms", baseline, "", null));
+            report.add(new Report.Row("a", "enqueue p99 latency, " + at, task.latencies().percentileMillis(99),
+                    trivial.latencies().percentileMillis(99), "ms", baseline, "", null));
+            report.detail("a." + connections + ".errors.enqueue", task.errors());
+            report.detail("a." + connections + ".errors.trivial", trivial.errors());
+        }
+        parameters.put("a.rounds", httpRounds + " × " + httpSeconds + " s per endpoint and level, after 20 s warm-up");
+        servers.undeploy();
+    }
+
+    private interface Load {
+        HttpLoad.Result run() throws InterruptedException;
+    }
+
+    private static HttpLoad.Result measured(CpuMeter meter, Load load) throws InterruptedException {
+        meter.start();
+        HttpLoad.Result result = load.run();
+        meter.stop(result.requests());
+        return result;
+    }
+
+    // ------------------------------------------------------------------------------------------------------ b. drain
+
+    /** b. 100,000 no-op tasks drained by 1, 4 and 8 consumers, beside a raw BLMOVE + LREM loop with as many threads. */
+    private void drain() throws Exception {
+        log("b. drain");
+        parameters.put("b.tasks", String.valueOf(drainTasks));
+        // A short warm-up drain, so the JIT has seen the consumer's path before the first measured run.
+        servers.deploy(packagedWar, "taskq.consumers=4\n");
+        timeDrain(Math.min(drainTasks, 20_000), NoopHandler.TYPE, Map.of(), false, new CpuMeter(servers));
+        for (int consumers : new int[] {1, 4, 8}) {
+            servers.deploy(packagedWar, "taskq.consumers=" + consumers + "\n");
+            resetRedisStats();
+            CpuMeter taskqCpu = new CpuMeter(servers);
+            double taskq = drainTasks / timeDrain(drainTasks, NoopHandler.TYPE, Map.of(), false, taskqCpu);
+            commandsPerTask("b." + consumers, drainTasks);
+            servers.undeploy();
+            CpuMeter rawCpu = new CpuMeter(servers);
+            double raw = drainTasks / timeRawDrain(consumers, drainTasks, rawCpu);
+            taskqCpu.report(report, "b." + consumers + ".taskq");
+            rawCpu.report(report, "b." + consumers + ".raw");
+            report.add(new Report.Row("b", "drain no-op tasks/s, " + consumers + " consumer(s)", taskq, raw, "tasks/s",
+                    "raw BLMOVE+LREM loop, " + consumers + " thread(s)", consumers == 4 ? "ratio ≥ 0.5" : "",
+                    consumers == 4 ? taskq >= 0.5 * raw : null));
+        }
+    }
+
+    /** Enqueues {@code count} tasks aside, then drains them; returns the drain's duration in seconds. */
+    private double timeDrain(int count, String type, Map<String, String> payload, boolean waitForMails,
+                             CpuMeter cpu) throws Exception {
+        try (Jedis jedis = servers.redis()) {
+            fill(jedis, count, type, payload);
+            return drainFilled(jedis, count, waitForMails, cpu);
+        }
+    }
+
+    /**
+     * Starts the drain of the tasks on the fill list in one step (RENAME onto the ready list) and returns the seconds
+     * until nothing waits or is held any more and, with {@code waitForMails}, the SMTP server has accepted as many
+     * more mails as there were tasks.
+     */
+    private double drainFilled(Jedis jedis, int count, boolean waitForMails, CpuMeter cpu) throws Exception {
+        long mailsBefore = servers.deliveries();
+        cpu.start();
+        long begin = System.nanoTime();
+        jedis.rename(FILL, KEYS.ready());
+        waitUntil(() -> drained(jedis) && (!waitForMails || servers.deliveries() - mailsBefore >= count),
+                Duration.ofMinutes(15), "the tasks to be drained");
+        double seconds = (System.nanoTime() - begin) / 1e9;
+        cpu.stop(count);
+        long failed = jedis.hlen(KEYS.dead()) + jedis.zcard(KEYS.delayed());
+        if (failed > 0) {
+            throw new IllegalStateException(failed + " tasks failed during the drain: the figure would be wrong");
+        }
+        return seconds;
+    }
+
+    /** Nothing waiting and nothing held by any consumer. */
+    private static boolean drained(Jedis jedis) {
+        if (jedis.llen(KEYS.ready()) > 0) {
+            return false;
+        }
+        for (String consumer : jedis.smembers(KEYS.consumers())) {
+            if (jedis.exists(KEYS.processing(consumer))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The floor for any reliable Redis list queue: per task one BLMOVE onto a processing list and one LREM, with
+     * {@code threads} threads on connections of their own, over the same entries. Returns seconds.
+     */
+    private double timeRawDrain(int threads, int count, CpuMeter cpu) throws Exception {
+        try (Jedis jedis = servers.redis()) {
+            fill(jedis, count, NoopHandler.TYPE, Map.of());
+            AtomicLong lastDone = new AtomicLong();
+            List<Thread> workers = new ArrayList<>();
+            cpu.start();
+            long begin = System.nanoTime();
+            jedis.rename(FILL, KEYS.ready());
+            for (int i = 0; i < threads; i++) {
+                String processing = KEYS.processing("raw-" + i);
+                Thread worker = new Thread(() -> {
+                    try (Jedis own = servers.redis()) {
+                        String entry;
+                        while ((entry = own.blmove(KEYS.ready(), processing, ListDirection.RIGHT, ListDirection.LEFT,
+                                0.2)) != null) {
+                            own.lrem(processing, 1, entry);
+                            lastDone.accumulateAndGet(System.nanoTime(), Math::max);
+                        }
+                    }
+                }, "bench-raw-drain-" + i);
+                workers.add(worker);
+                worker.start();
+            }
+            for (Thread worker : workers) {
+                worker.join();
+            }
+            cpu.stop(count);
+            return (lastDone.get() - begin) / 1e9;
+        } finally {
+            servers.undeploy();
+        }
+    }
+
+    // ---------------------------------------------------------------------- c. mail, d. end-to-end, e. Redis memory
+
+    private void mail() throws Exception {
+        log("c. mail, d. end-to-end latency, e. Redis memory");
+        parameters.put("c.tasks", String.valueOf(mailTasks));
+        parameters.put("c.consumers", String.valueOf(mailConsumers));
+        servers.deploy(packagedWar, "taskq.consumers=" + mailConsumers + "\n");
+        Map<String, String> payload = ConfirmationMailHandler.payload("Ann", "ann@example.com",
+                "Hello there, this is a benchmark message.");
+        // Warm-up: a tenth of the mails.
+        timeDrain(mailTasks / 10, ConfirmationMailHandler.TYPE, payload, true, new CpuMeter(servers));
+        servers.undeploy();
+        servers.deploy(packagedWar, "taskq.consumers=" + mailConsumers + "\n");
+
+        double taskq;
+        CpuMeter taskqCpu = new CpuMeter(servers);
+        try (Jedis jedis = servers.redis()) {
+            resetRedisStats();
+            long empty = usedMemory(jedis);
+            fill(jedis, mailTasks, ConfirmationMailHandler.TYPE, payload);
+            long waiting = usedMemory(jedis);
+            List<String> sample = jedis.lrange(FILL, 0, 99);
+            double entryBytes = sample.stream().mapToInt(String::length).average().orElse(0);
+            double waitingRecordBytes = sample.stream()
+                    .mapToLong(entry -> memoryUsage(jedis, KEYS.task(idOf(entry)))).average().orElse(0);
+            taskq = mailTasks / drainFilled(jedis, mailTasks, true, taskqCpu);
+            commandsPerTask("c", mailTasks);
+            long finished = usedMemory(jedis);
+            double finishedRecordBytes = sample.stream()
+                    .mapToLong(entry -> memoryUsage(jedis, KEYS.task(idOf(entry)))).average().orElse(0);
+            double finishedRecordFieldBytes = sample.stream()
+                    .mapToLong(entry -> fieldBytes(jedis, KEYS.task(idOf(entry)))).average().orElse(0);
+            report.add(new Report.Row("e", "Redis memory per waiting task (INFO used_memory)",
+                    (double) (waiting - empty) / mailTasks, entryBytes, "bytes", "its JSON entry", "", null));
+            report.add(new Report.Row("e", "Redis memory per finished-task record (INFO used_memory)",
+                    (double) (finished - empty) / mailTasks, finishedRecordFieldBytes, "bytes",
+                    "its fields and values", "", null));
+            report.detail("e.waitingRecord.memoryUsageBytes", waitingRecordBytes);
+            report.detail("e.finishedRecord.memoryUsageBytes", finishedRecordBytes);
+        }
+        servers.undeploy();
+        CpuMeter rawCpu = new CpuMeter(servers);
+        double raw = mailTasks / timeRawMail(mailConsumers, mailTasks, rawCpu);
+        taskqCpu.report(report, "c.taskq");
+        rawCpu.report(report, "c.raw");
+        servers.deploy(packagedWar, "taskq.consumers=" + mailConsumers + "\n");
+        report.add(new Report.Row("c", "confirmation mails/s, " + mailConsumers + " consumers", taskq, raw, "mails/s",
+                "raw Jakarta Mail, one SMTP connection per thread, " + mailConsumers + " threads", "ratio ≥ 0.7",
+                taskq >= 0.7 * raw));
+
+        endToEnd();
+        servers.undeploy();
+    }
+
+    /** The same mails sent straight from {@code threads} threads, each over one SMTP connection it keeps. */
+    private double timeRawMail(int threads, int count, CpuMeter cpu) throws Exception {
+        Properties properties = new Properties();
+        properties.put("mail.smtp.host", "127.0.0.1");
+        properties.put("mail.smtp.port", String.valueOf(servers.smtpPort()));
+        properties.put("mail.from", BenchServers.MAIL_FROM);
+        Session session = Session.getInstance(properties);
+        long mailsBefore = servers.deliveries();
+        List<Thread> senders = new ArrayList<>();
+        List<Exception> failures = new ArrayList<>();
+        cpu.start();
+        long begin = System.nanoTime();
+        for (int i = 0; i < threads; i++) {
+            int share = count / threads + (i < count % threads ? 1 : 0);
+            Thread sender = new Thread(() -> {
+                try (Transport transport = session.getTransport("smtp")) {
+                    transport.connect();
+                    for (int k = 0; k < share; k++) {
+                        MimeMessage mail = ConfirmationMail.compose(session, "Ann", "ann@example.com",
+                                "Hello there, this is a benchmark message.");
+                        transport.sendMessage(mail, mail.getAllRecipients());
+                    }
+                } catch (Exception e) {
+                    synchronized (failures) {
+                        failures.add(e);
+                    }
+                }
+            }, "bench-raw-mail-" + i);
+            senders.add(sender);
+            sender.start();
+        }
+        for (Thread sender : senders) {
+            sender.join();
+        }
+        double seconds = (System.nanoTime() - begin) / 1e9;
+        cpu.stop(count);
+        if (!failures.isEmpty() || servers.deliveries() - mailsBefore != count) {
+            throw new IllegalStateException("raw mail loop failed: " + failures);
+        }
+        servers.undeploy();
+        return seconds;
+    }
+
+    /**
+     * d. One submission at a time, 20 ms apart: from sending the POST to the SMTP server accepting the mail. The
+     * baseline is the least any such path costs on this machine: the trivial POST, then composing and sending the
+     * same mail over an SMTP connection already open.
+     */
+    private void endToEnd() throws Exception {
+        URI submissions = URI.create(servers.baseUrl() + "api/submissions");
+        URI ping = URI.create(servers.baseUrl() + "api/bench/ping");
+        Latencies taskq = new Latencies();
+        Latencies floor = new Latencies();
+        Properties properties = new Properties();
+        properties.put("mail.smtp.host", "127.0.0.1");
+        properties.put("mail.smtp.port", String.valueOf(servers.smtpPort()));
+        properties.put("mail.from", BenchServers.MAIL_FROM);
+        Session session = Session.getInstance(properties);
+        try (Transport transport = session.getTransport("smtp")) {
+            transport.connect();
+            int warmUp = 20;
+            for (int i = 0; i < warmUp + e2eRequests; i++) {
+                String address = "e2e-" + i + "@example.com";
+                long begin = System.nanoTime();
+                int status = http.post(submissions, """
+                        {"name": "Ann", "email": "%s", "message": "Hello there."}""".formatted(address));
+                if (status != 202) {
+                    throw new IllegalStateException("submission answered " + status);
+                }
+                Long at = awaitDelivery(address);
+                if (i >= warmUp) {
+                    taskq.add(at - begin);
+                }
+                Thread.sleep(20);
+
+                String floorAddress = "floor-" + i + "@example.com";
+                begin = System.nanoTime();
+                http.post(ping, SUBMISSION);
+                MimeMessage mail = ConfirmationMail.compose(session, "Ann", floorAddress, "Hello there.");
+                transport.sendMessage(mail, mail.getAllRecipients());
+                at = awaitDelivery(floorAddress);
+                if (i >= warmUp) {
+                    floor.add(at - begin);
+                }
+                Thread.sleep(20);
+            }
+        }
+        String baseline = "trivial POST + send on an open SMTP connection";
+        report.add(new Report.Row("d", "end-to-end p50, POST → SMTP accepted (one at a time)",
+                taskq.percentileMillis(50), floor.percentileMillis(50), "ms", baseline, "", null));
+        report.add(new Report.Row("d", "end-to-end p99, POST → SMTP accepted (one at a time)",
+                taskq.percentileMillis(99), floor.percentileMillis(99), "ms", baseline, "p99 < 50 ms",
+                taskq.percentileMillis(99) < 50));
+        parameters.put("d.requests", e2eRequests + " (after 20 unmeasured), one at a time, 20 ms apart");
+    }
+
+    private Long awaitDelivery(String address) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Long at;
+        while ((at = servers.deliveredAt(address)) == null) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no mail for " + address + " within 30 s");
+            }
+            LockSupport.parkNanos(50_000);
+        }
+        return at;
+    }
+
+    // --------------------------------------------------------------------------------------------------- helpers
+
+    /** Writes {@code count} tasks the way RedisTaskQueue.enqueue does (status record, then the entry) onto FILL. */
+    private static void fill(Jedis jedis, int count, String type, Map<String, String> payload) {
+        List<Task> batch = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            batch.add(Task.create(type, payload));
+            if (batch.size() == 1000 || i == count - 1) {
+                enqueueDirectly(jedis, FILL, batch);
+                batch.clear();
+            }
+        }
+    }
+
+    private static void enqueueDirectly(Jedis jedis, String list, List<Task> tasks) {
+        try (Pipeline pipeline = jedis.pipelined()) {
+            for (Task task : tasks) {
+                // The fields of the record RedisTaskQueue.enqueue writes.
+                pipeline.hset(KEYS.task(task.id()), Map.of("id", task.id(), "type", task.type(),
+                        "status", "queued", "attempts", "0", "createdAt", task.createdAt().toString()));
+                pipeline.lpush(list, TaskCodec.encode(task));
+            }
+            pipeline.sync();
+        }
+    }
+
+    private static String idOf(String entry) {
+        try {
+            return TaskCodec.decode(entry).id();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long usedMemory(Jedis jedis) {
+        return Long.parseLong(infoField(jedis.info("memory"), "used_memory"));
+    }
+
+    private static long memoryUsage(Jedis jedis, String key) {
+        Long bytes = jedis.memoryUsage(key);
+        return bytes == null ? 0 : bytes;
+    }
+
+    /** Bytes of a hash's field names and values: what the record holds, without Redis' bookkeeping. */
+    private static long fieldBytes(Jedis jedis, String key) {
+        return jedis.hgetAll(key).entrySet().stream()
+                .mapToLong(field -> field.getKey().length() + field.getValue().length()).sum();
+    }
+
+    private void resetRedisStats() {
+        try (Jedis jedis = servers.redis()) {
+            jedis.configResetStat();
+        }
+    }
+
+    /** Redis commands, MULTI/EXEC transactions and script calls per task since the last reset (upkeep included). */
+    private void commandsPerTask(String name, int tasks) {
+        try (Jedis jedis = servers.redis()) {
+            String stats = jedis.info("commandstats");
+            long commands = Long.parseLong(infoField(jedis.info("stats"), "total_commands_processed"));
+            report.detail(name + ".redisCommandsPerTask", (double) commands / tasks);
+            for (String command : new String[] {"blmove", "multi", "eval", "evalsha", "lrem", "hset"}) {
+                report.detail(name + "." + command + "PerTask", (double) calls(stats, command) / tasks);
+            }
+        }
+    }
+
+    private static long calls(String commandStats, String command) {
+        for (String line : commandStats.split("\r?\n")) {
+            if (line.startsWith("cmdstat_" + command + ":calls=")) {
+                return Long.parseLong(line.substring(line.indexOf('=') + 1, line.indexOf(',')));
+            }
+        }
+        return 0;
+    }
+
+    private static String infoField(String info, String field) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith(field + ":")) {
+                return line.substring(field.length() + 1).trim();
+            }
+        }
+        throw new IllegalStateException("INFO has no " + field);
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void waitUntil(Condition condition, Duration timeout, String what) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out waiting for " + what);
+            }
+            LockSupport.parkNanos(2_000_000);
+        }
+    }
+
+    private int intParameter(String name, int fallback) {
+        int value = Integer.getInteger(name, fallback);
+        parameters.put(name, String.valueOf(value));
+        return value;
+    }
+
+    private static void log(String message) {
+        System.out.println("[bench] " + message);
+    }
+}
