@@ -313,7 +313,7 @@ smoke_payara_server() {
         log "payara-server: creating the domain template"
         rm -rf "$template"
         timeout 300 "$asadmin" create-domain --nopassword --portbase "$PAYARA_PORTBASE" --domaindir "$template" smoke \
-            > "$DIR/create-domain.log" 2>&1 || fail "create-domain failed: $(tail -3 "$DIR/create-domain.log")"
+            > "$DIR/create-domain.log" 2>&1 || fail "create-domain failed: $(head -3 "$DIR/create-domain.log")"
         touch "$template/.complete"
     fi
     cp -a "$template" "$DIR/domains"
@@ -368,6 +368,8 @@ smoke_payara_micro() {
     # Ready when it logs "ready in"; its "Deployed 1 archive(s)" is logged even for a failed deployment.
     until grep -q 'Payara Micro .* ready in' "$LOG_FILE" 2>/dev/null; do
         kill -0 "$SERVER_PID" 2>/dev/null || fail "Payara Micro exited during start"
+        # Seen once: Micro logged "Failed to start, exiting" but its JVM kept running.
+        grep -q 'Failed to start, exiting' "$LOG_FILE" 2>/dev/null && fail "Payara Micro failed to start (see the log below)"
         (( $(now_ms) - t < 240000 )) || fail "Payara Micro not ready after 240s"
         sleep 0.5
     done
