@@ -76,6 +76,10 @@ public class TaskqSettings {
         requireBetween("taskq.handler-timeout-seconds", handlerTimeoutSeconds, 1, 3600);
         requireBetween("taskq.shutdown-grace-ms", shutdownGraceMillis, 0, 600_000);
         requireBetween("taskq.heartbeat-ttl-seconds", heartbeatTtlSeconds, 3, 3600);
+        if (shutdownGraceMillis >= heartbeatTtlSeconds * 1000) {
+            // Heartbeats stop at shutdown: a longer grace would let another server's reaper re-run held tasks.
+            throw new IllegalStateException("taskq.shutdown-grace-ms must be shorter than taskq.heartbeat-ttl-seconds");
+        }
         requireBetween("taskq.retention.succeeded-seconds", succeededRetentionSeconds, 1, Integer.MAX_VALUE);
         requireBetween("taskq.retention.dead-seconds", deadRetentionSeconds, 1, Integer.MAX_VALUE);
     }

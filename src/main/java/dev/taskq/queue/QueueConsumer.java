@@ -35,6 +35,8 @@ public final class QueueConsumer implements AutoCloseable {
     private final Duration deadRetention;
     private volatile Jedis connection;
     private boolean connectionIsNew;
+    /** Set by {@link #closeForGood()}: no command may reopen a connection any more. */
+    private volatile boolean closedForGood;
 
     QueueConsumer(RedisEndpoint endpoint, RedisKeys keys, String consumerId,
                   Duration succeededRetention, Duration deadRetention) {
@@ -175,6 +177,9 @@ public final class QueueConsumer implements AutoCloseable {
     private <T> T withConnection(Function<Jedis, T> command) {
         Jedis jedis = connection;
         if (jedis == null) {
+            if (closedForGood) {
+                throw new IllegalStateException("consumer " + consumerId + " was cut off at shutdown");
+            }
             jedis = endpoint.openConnection("taskq-consumer:" + consumerId);
             connection = jedis;
             connectionIsNew = true;
@@ -189,6 +194,15 @@ public final class QueueConsumer implements AutoCloseable {
 
     static String bounded(String text) {
         return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "…";
+    }
+
+    /**
+     * Closes the connection and forbids opening another: after this, nothing this consumer does can reach Redis,
+     * so shutdown may safely put what it held back on the queue. Safe from another thread.
+     */
+    public void closeForGood() {
+        closedForGood = true;
+        close();
     }
 
     /** Closes the connection; safe from another thread, where it also unblocks a pending {@link #take}. */

@@ -73,7 +73,13 @@ final class ConsumerLoop implements Runnable {
             while (!stop.isRequested()) {
                 String entry = redis(() -> consumer.take(POLL_TIMEOUT));
                 if (entry != null) {
-                    process(entry);
+                    try {
+                        process(entry);
+                    } catch (RuntimeException e) {
+                        // Not expected (handler and Redis failures are handled inside): keep the loop alive.
+                        LOG.log(Level.SEVERE, "Dead-lettered an entry that could not be processed", e);
+                        redis(() -> consumer.unreadable(entry, "could not be processed: " + e));
+                    }
                 }
             }
         } finally {
@@ -94,7 +100,7 @@ final class ConsumerLoop implements Runnable {
         if (handler != null) {
             handler.cancel(true);
         }
-        consumer.close();
+        consumer.closeForGood();
     }
 
     private void process(String entry) {
