@@ -33,7 +33,9 @@ public class DeadLetterResource {
     RedisTaskQueue queue;
 
     @GET
-    public Response list(@QueryParam("limit") @DefaultValue("100") int limit) {
+    public Response list(@QueryParam("limit") @DefaultValue("100") String limitParam) {
+        // Taken as text: JAX-RS answers an unparsable int parameter with a bare 404, not a reason.
+        int limit = limitParam.matches("\\d{1,4}") ? Integer.parseInt(limitParam) : -1;
         if (limit < 1 || limit > MAX_LIMIT) {
             return Problem.of(Response.Status.BAD_REQUEST, "limit must be between 1 and " + MAX_LIMIT + ".")
                     .toResponse();

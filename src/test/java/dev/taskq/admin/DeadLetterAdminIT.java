@@ -55,6 +55,15 @@ class DeadLetterAdminIT extends DeployedAppBase {
     }
 
     @Test
+    void aBadLimitIsExplained() throws Exception {
+        for (String limit : new String[] {"abc", "0", "1001", "-5"}) {
+            HttpResponse<String> response = http().as(ADMIN, PASSWORD).get("api/admin/dead-letters?limit=" + limit);
+            assertEquals(400, response.statusCode(), limit);
+            assertTrue(response.body().contains("limit must be between 1 and 1000"), response.body());
+        }
+    }
+
+    @Test
     void aDeadTaskCanBeListedRequeuedAndIsThenMailed() throws Exception {
         Http admin = http().as(ADMIN, PASSWORD);
         String email = UUID.randomUUID() + "@example.com";
