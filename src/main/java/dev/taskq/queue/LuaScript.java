@@ -1,0 +1,70 @@
+package dev.taskq.queue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import redis.clients.jedis.commands.ScriptingKeyCommands;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * A Lua script kept as a file, {@code src/main/resources/dev/taskq/queue/scripts/<name>.lua} (its KEYS and ARGV
+ * documented at its top). It is run by its SHA-1 ({@code EVALSHA}), so the text crosses the network only when Redis
+ * does not know it yet (first use, or after a restart or {@code SCRIPT FLUSH}); then {@code EVAL} sends it and Redis
+ * caches it again.
+ */
+public final class LuaScript {
+
+    private final String name;
+    private final String source;
+    private final String sha1;
+
+    private LuaScript(String name, String source) {
+        this.name = name;
+        this.source = source;
+        this.sha1 = sha1(source);
+    }
+
+    /** Reads the script {@code scripts/<name>.lua} next to this class. */
+    public static LuaScript load(String name) {
+        String path = "scripts/" + name + ".lua";
+        try (InputStream in = LuaScript.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("Lua script " + path + " is missing from the WAR");
+            }
+            return new LuaScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs the script on a connection or a pooled client. */
+    public Object run(ScriptingKeyCommands redis, List<String> keys, List<String> args) {
+        try {
+            return redis.evalsha(sha1, keys, args);
+        } catch (JedisNoScriptException e) {
+            return redis.eval(source, keys, args);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    private static String sha1(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
