@@ -77,6 +77,29 @@ public class RedisTaskQueue {
         }
     }
 
+    /**
+     * Accepts several tasks together, all or nothing, in one MULTI/EXEC (a submission's mail and store tasks).
+     * TEMPORARY (helper "store", issue 15): replaced by the multi-task enqueue script once it lands.
+     */
+    public void enqueueAll(List<Task> tasks) {
+        Instant now = Instant.now();
+        try (AbstractTransaction tx = client.multi()) {
+            for (Task task : tasks) {
+                tx.hset(keys.task(task.id()), Map.of(
+                        TaskRecord.ID, task.id(),
+                        TaskRecord.TYPE, task.type(),
+                        TaskRecord.STATE, TaskState.QUEUED.wireName(),
+                        TaskRecord.ATTEMPTS, "0",
+                        TaskRecord.CREATED_AT, task.createdAt().toString()));
+                tx.lpush(keys.ready(), TaskCodec.encode(task));
+                tx.publish(keys.events(), TaskEvents.stateChanged(task.id(), TaskState.QUEUED, now));
+            }
+            tx.exec();
+        } catch (JedisException e) {
+            throw new QueueUnavailableException(e);
+        }
+    }
+
     public Optional<TaskRecord> find(String taskId) {
         Map<String, String> hash;
         try {

@@ -3,6 +3,7 @@ package dev.taskq.submission;
 import dev.taskq.mail.ConfirmationMailHandler;
 import dev.taskq.queue.RedisTaskQueue;
 import dev.taskq.queue.Task;
+import dev.taskq.storage.SubmissionTasks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolation;
@@ -10,7 +11,10 @@ import jakarta.validation.Validator;
 import java.util.Comparator;
 import java.util.List;
 
-/** Accepts a submission from any boundary: validates it, then enqueues one confirmation-mail task. */
+/**
+ * Accepts a submission from any boundary: validates it, then enqueues its confirmation-mail task together with the
+ * tasks that store it (and notify the owner), in one round trip.
+ */
 @ApplicationScoped
 public class SubmissionService {
 
@@ -19,6 +23,9 @@ public class SubmissionService {
 
     @Inject
     RedisTaskQueue queue;
+
+    @Inject
+    SubmissionTasks storage;
 
     /**
      * @return the enqueued task
@@ -35,7 +42,9 @@ public class SubmissionService {
         }
         Task task = Task.create(ConfirmationMailHandler.TYPE, ConfirmationMailHandler.payload(
                 submission.getName(), submission.getEmail(), submission.getMessage()));
-        queue.enqueue(task);
+        // The store (and owner notification) tasks go in the same round trip: both or neither.
+        queue.enqueueAll(storage.around(task, submission.getName(), submission.getEmail(), submission.getMessage(),
+                false));
         return task;
     }
 

@@ -1,0 +1,78 @@
+package dev.taskq.storage;
+
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * Composes the owner's notification of a submission: To the owner, Reply-To the submitter (so "Reply" answers
+ * them), the submission in the body. The only user input in a header is the Reply-To: the address parsed strictly
+ * as one address, the name on one line (control characters removed) and encoded by InternetAddress (RFC 2047 for
+ * non-ASCII), so no header can be added through it. The Message-ID is derived from the task id
+ * ({@code <taskq.notify.TASKID@FROM-DOMAIN>}): a notification sent again after a crash is the same message.
+ */
+final class OwnerNotification {
+
+    static final String SUBJECT = "New message through the form";
+
+    private OwnerNotification() {
+    }
+
+    static MimeMessage compose(Session session, String owner, String taskId, String name, String email,
+                               String message, Instant receivedAt) throws MessagingException {
+        String messageId = "<taskq.notify." + taskId + "@" + domainOf(session.getProperty("mail.from")) + ">";
+        MimeMessage mail = new MimeMessage(session) {
+            @Override
+            protected void updateMessageID() throws MessagingException {
+                setHeader("Message-ID", messageId);
+            }
+        };
+        mail.setFrom();
+        mail.setRecipient(Message.RecipientType.TO, new InternetAddress(owner, true));
+        mail.setReplyTo(new InternetAddress[] {replyTo(name, email)});
+        mail.setSubject(SUBJECT, StandardCharsets.UTF_8.name());
+        mail.setHeader("Auto-Submitted", "auto-generated");
+        mail.setText(body(name, email, message, receivedAt), StandardCharsets.UTF_8.name());
+        mail.saveChanges();
+        return mail;
+    }
+
+    static InternetAddress replyTo(String name, String email) throws AddressException {
+        String address = new InternetAddress(email, true).getAddress();
+        try {
+            return new InternetAddress(address, singleLine(name), StandardCharsets.UTF_8.name());
+        } catch (UnsupportedEncodingException e) {
+            throw new IllegalStateException(e); // UTF-8 is always there
+        }
+    }
+
+    static String body(String name, String email, String message, Instant receivedAt) {
+        return "A message came in through the form.\n\n"
+                + "Name:     " + singleLine(name) + "\n"
+                + "E-mail:   " + email + "\n"
+                + "Received: " + receivedAt + "\n\n"
+                + "Reply to this mail to answer them.\n\n"
+                + "Message:\n\n" + message + "\n";
+    }
+
+    /** One line: any run of line breaks or other control characters becomes one space. */
+    static String singleLine(String text) {
+        return text.replaceAll("[\\p{Cntrl}\\u2028\\u2029]+", " ").strip();
+    }
+
+    private static String domainOf(String from) {
+        try {
+            String address = from == null ? "" : new InternetAddress(from, false).getAddress();
+            String domain = address.substring(address.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
+            return domain.matches("[a-z0-9.-]+\\.[a-z]{2,}") ? domain : "taskq.invalid";
+        } catch (AddressException | RuntimeException e) {
+            return "taskq.invalid";
+        }
+    }
+}
