@@ -1,6 +1,5 @@
 package dev.taskq.storage;
 
-import dev.taskq.queue.RedisSubmissionData;
 import dev.taskq.rest.Problem;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -18,9 +17,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.StringReader;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.logging.Logger;
 
 /**
  * {@code POST /api/admin/erasures} with {@code {"email": …}}: removes every kept submission with that address, and
@@ -33,29 +29,18 @@ public class ErasureResource {
 
     static final int MAX_BODY = 1024;
     private static final JsonProvider JSON = JsonProvider.provider();
-    private static final Logger LOG = Logger.getLogger(ErasureResource.class.getName());
 
     @Inject
-    SubmissionStore store;
-
-    @Inject
-    RedisSubmissionData redis;
+    SubmissionErasure erasure;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response erase(String body, @Context HttpHeaders headers) {
         CsrfCheck.require(headers);
         String email = email(body);
-        List<String> taskIds = new ArrayList<>();
-        store.idsByEmail(email).forEach(id -> taskIds.addAll(SubmissionTasks.taskIds(id)));
-        // Redis first: a waiting store task removed here cannot write the row again after the delete below.
-        RedisSubmissionData.Erased erased = redis.erase(email, taskIds, List.of());
-        int rows = store.deleteByEmail(email);
-        // Counts only: the address is personal data and stays out of the log.
-        LOG.info(() -> "Erasure by address: " + rows + " rows, " + erased.queuedTasks() + " queued tasks, "
-                + erased.deadLetters() + " dead letters, " + erased.statusRecords() + " status records");
+        SubmissionErasure.Result erased = erasure.erase(email);
         return Response.ok(JSON.createObjectBuilder()
-                .add("rows", rows)
+                .add("rows", erased.rows())
                 .add("queuedTasks", erased.queuedTasks())
                 .add("deadLetters", erased.deadLetters())
                 .add("statusRecords", erased.statusRecords())
