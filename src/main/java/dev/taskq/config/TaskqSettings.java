@@ -32,12 +32,16 @@ public class TaskqSettings {
     String keyPrefix;
 
     @Inject
-    @ConfigProperty(name = "taskq.max-attempts", defaultValue = "5")
+    @ConfigProperty(name = "taskq.max-attempts", defaultValue = "25")
     int maxAttempts;
 
     @Inject
     @ConfigProperty(name = "taskq.retry.base-delay-ms", defaultValue = "1000")
     long retryBaseDelayMillis;
+
+    @Inject
+    @ConfigProperty(name = "taskq.retry.max-delay-seconds", defaultValue = "14400")
+    long retryMaxDelaySeconds;
 
     @Inject
     @ConfigProperty(name = "taskq.handler-timeout-seconds", defaultValue = "30")
@@ -73,6 +77,7 @@ public class TaskqSettings {
         }
         requireBetween("taskq.max-attempts", maxAttempts, 1, 100);
         requireBetween("taskq.retry.base-delay-ms", retryBaseDelayMillis, 1, 3_600_000);
+        requireBetween("taskq.retry.max-delay-seconds", retryMaxDelaySeconds, 1, 7 * 86400);
         requireBetween("taskq.handler-timeout-seconds", handlerTimeoutSeconds, 1, 3600);
         requireBetween("taskq.shutdown-grace-ms", shutdownGraceMillis, 0, 600_000);
         requireBetween("taskq.heartbeat-ttl-seconds", heartbeatTtlSeconds, 3, 3600);
@@ -117,6 +122,11 @@ public class TaskqSettings {
     /** Delay before the first retry; it doubles with each further attempt. */
     public Duration retryBaseDelay() {
         return Duration.ofMillis(retryBaseDelayMillis);
+    }
+
+    /** Longest delay between two runs of a failing task. */
+    public Duration retryMaxDelay() {
+        return Duration.ofSeconds(retryMaxDelaySeconds);
     }
 
     public Duration handlerTimeout() {
