@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
 import java.util.regex.Pattern;
+import dev.taskq.queue.SendRate;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import redis.clients.jedis.util.JedisURIHelper;
 
@@ -63,6 +64,10 @@ public class TaskqSettings {
     @ConfigProperty(name = "taskq.retention.dead-seconds", defaultValue = "604800")
     long deadRetentionSeconds;
 
+    @Inject
+    @ConfigProperty(name = "taskq.mail-rate", defaultValue = " ")
+    String mailRate;
+
     @PostConstruct
     void check() {
         URI uri = redisUri();
@@ -84,6 +89,11 @@ public class TaskqSettings {
         if (shutdownGraceMillis >= heartbeatTtlSeconds * 1000) {
             // Heartbeats stop at shutdown: a longer grace would let another server's reaper re-run held tasks.
             throw new IllegalStateException("taskq.shutdown-grace-ms must be shorter than taskq.heartbeat-ttl-seconds");
+        }
+        try {
+            mailRate();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("taskq.mail-rate (TASKQ_MAIL_RATE): " + e.getMessage());
         }
         requireBetween("taskq.retention.succeeded-seconds", succeededRetentionSeconds, 1, Integer.MAX_VALUE);
         requireBetween("taskq.retention.dead-seconds", deadRetentionSeconds, 1, Integer.MAX_VALUE);
@@ -141,6 +151,11 @@ public class TaskqSettings {
     /** A consumer whose heartbeat is older than this is presumed dead and its tasks are re-queued. */
     public Duration heartbeatTtl() {
         return Duration.ofSeconds(heartbeatTtlSeconds);
+    }
+
+    /** How many mails all servers on this Redis together may send, e.g. {@code 14/s,50000/day}; none by default. */
+    public SendRate mailRate() {
+        return SendRate.parse(mailRate);
     }
 
     public Duration succeededRetention() {

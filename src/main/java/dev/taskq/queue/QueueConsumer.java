@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import redis.clients.jedis.Jedis;
@@ -47,10 +48,17 @@ public final class QueueConsumer implements AutoCloseable {
     }
 
     /** What {@link #start} found. */
-    public enum Started { STARTED, NOT_HELD, PAUSED }
+    public enum Started { STARTED, NOT_HELD, PAUSED, RATE_LIMITED }
 
-    /** The reply to {@link #start}: the attempt number, and the result of an earlier run that already succeeded. */
-    public record Start(Started status, int attempt, String earlierResult) {
+    /**
+     * The reply to {@link #start}: the attempt number, and the result of an earlier run that already succeeded; or,
+     * when the send rate is used up, how long it stays so.
+     */
+    public record Start(Started status, int attempt, String earlierResult, long waitMillis) {
+    }
+
+    /** The send rate a task type is subject to, and the name of the budget it shares with other types. */
+    public record Rate(String group, SendRate rate) {
     }
 
     private final RedisEndpoint endpoint;
@@ -59,6 +67,7 @@ public final class QueueConsumer implements AutoCloseable {
     private final Duration succeededRetention;
     private final Duration deadRetention;
     private final String processing;
+    private final Map<String, Rate> rates;
     private volatile Jedis connection;
     /** The entry this consumer holds and runs (kept when a new connection puts back what lost replies left). */
     private String held;
@@ -66,7 +75,8 @@ public final class QueueConsumer implements AutoCloseable {
     private volatile boolean closedForGood;
 
     QueueConsumer(RedisEndpoint endpoint, RedisKeys keys, String consumerId,
-                  Duration succeededRetention, Duration deadRetention) {
+                  Duration succeededRetention, Duration deadRetention, Map<String, Rate> rates) {
+        this.rates = Map.copyOf(rates);
         this.endpoint = endpoint;
         this.keys = keys;
         this.consumerId = consumerId;
@@ -104,22 +114,31 @@ public final class QueueConsumer implements AutoCloseable {
      */
     public Start start(Task task, String entry, Instant at) {
         long waitMicros = Math.max(0, Duration.between(task.createdAt(), at).toNanos() / 1000);
-        List<?> reply = (List<?>) withConnection(jedis -> START.run(jedis,
-                List.of(processing, keys.ready(), keys.paused(), keys.consumer(consumerId), keys.events(),
-                        keys.statsTotal(), keys.statsMinute(minute(at)), keys.task(task.id())),
-                List.of(entry, String.valueOf(at.toEpochMilli()), at.toString(), task.id(), task.type(),
-                        task.createdAt().toString(), String.valueOf(DurationBuckets.of(waitMicros)),
-                        String.valueOf(waitMicros / 1000))));
-        return switch (((Long) reply.get(0)).intValue()) {
-            case 1 -> new Start(Started.STARTED, ((Long) reply.get(1)).intValue(), (String) reply.get(2));
-            case 3 -> {
-                held = null;
-                yield new Start(Started.PAUSED, 0, null);
+        List<String> keyList = new ArrayList<>(List.of(processing, keys.ready(), keys.paused(),
+                keys.consumer(consumerId), keys.events(), keys.statsTotal(), keys.statsMinute(minute(at)),
+                keys.task(task.id())));
+        List<String> args = new ArrayList<>(List.of(entry, String.valueOf(at.toEpochMilli()), at.toString(),
+                task.id(), task.type(), task.createdAt().toString(), String.valueOf(DurationBuckets.of(waitMicros)),
+                String.valueOf(waitMicros / 1000)));
+        Rate rate = rates.get(task.type());
+        if (rate != null) {
+            args.add(String.valueOf(rate.rate().windows().size()));
+            for (SendRate.Window window : rate.rate().windows()) {
+                keyList.add(keys.sendRate(rate.group(), window.length()));
+                args.add(String.valueOf(window.limit()));
+                args.add(String.valueOf(window.length().toMillis()));
             }
-            default -> {
-                held = null;
-                yield new Start(Started.NOT_HELD, 0, null);
-            }
+        }
+        List<?> reply = (List<?>) withConnection(jedis -> START.run(jedis, keyList, args));
+        int code = ((Long) reply.get(0)).intValue();
+        if (code != 1) {
+            held = null;
+        }
+        return switch (code) {
+            case 1 -> new Start(Started.STARTED, ((Long) reply.get(1)).intValue(), (String) reply.get(2), 0);
+            case 3 -> new Start(Started.PAUSED, 0, null, 0);
+            case 4 -> new Start(Started.RATE_LIMITED, 0, null, (Long) reply.get(1));
+            default -> new Start(Started.NOT_HELD, 0, null, 0);
         };
     }
 

@@ -1,5 +1,7 @@
 package dev.taskq.queue;
 
+import java.time.Duration;
+
 /**
  * The one place that names Redis keys. Every key starts with the configured prefix written as a Redis Cluster hash
  * tag ({@code {taskq}:…}), so all keys of one queue live in one slot and multi-key commands stay legal on a cluster.
@@ -90,6 +92,11 @@ public final class RedisKeys {
     /** Hash of one minute's counters (expires after a day and an hour); {@code epochMinute} = epoch ms / 60000. */
     public String statsMinute(long epochMinute) {
         return tag + ":stats:m:" + epochMinute;
+    }
+
+    /** Sorted set of the runs started within one window of a shared send rate (score = start, epoch ms). */
+    public String sendRate(String group, Duration window) {
+        return tag + ":rate:" + group + ":" + window.toMillis();
     }
 
     /** Pattern matching every key of this queue (for operators and tests). */

@@ -142,9 +142,13 @@ public class RedisTaskQueue {
         }
     }
 
-    /** The consumer side for one consumer loop, on a connection of its own. */
-    public QueueConsumer consumer(String consumerId) {
-        return new QueueConsumer(endpoint, keys, consumerId, settings.succeededRetention(), settings.deadRetention());
+    /**
+     * The consumer side for one consumer loop, on a connection of its own; {@code rates} are the shared send rates of
+     * the task types that have one.
+     */
+    public QueueConsumer consumer(String consumerId, Map<String, QueueConsumer.Rate> rates) {
+        return new QueueConsumer(endpoint, keys, consumerId, settings.succeededRetention(), settings.deadRetention(),
+                rates);
     }
 
     /**

@@ -34,6 +34,7 @@ final class ConsumerLoop implements Runnable {
     private static final Logger LOG = Logger.getLogger(ConsumerLoop.class.getName());
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
     private static final Duration PAUSED_POLL = Duration.ofSeconds(1);
+    private static final Duration MAX_RATE_WAIT = Duration.ofSeconds(1);
     /** When another server (whose service may work) may take a parked task: parking is per server. */
     private static final Duration PARKED_LOOK_AGAIN = Duration.ofSeconds(30);
 
@@ -190,6 +191,11 @@ final class ConsumerLoop implements Runnable {
                 return null;
             case PAUSED:
                 return new Next(false, Took.PAUSED, null);
+            case RATE_LIMITED:
+                // The task went back to the front of the queue; wait (at most a second: other servers share the
+                // budget) and take again.
+                stop.sleep(Duration.ofMillis(Math.min(start.waitMillis(), MAX_RATE_WAIT.toMillis())));
+                return null;
             default:
                 break;
         }

@@ -1,8 +1,10 @@
 package dev.taskq.worker;
 
 import dev.taskq.config.TaskqSettings;
+import dev.taskq.queue.QueueConsumer;
 import dev.taskq.queue.QueueUnavailableException;
 import dev.taskq.queue.RedisTaskQueue;
+import dev.taskq.queue.SendRate;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -102,8 +104,8 @@ public class WorkerBootstrap {
     }
 
     private Slot startLoop(int number, String consumerId) {
-        ConsumerLoop loop = new ConsumerLoop(number, queue.consumer(consumerId), handlers, breakers, retryPolicy,
-                settings.handlerTimeout(), stop, outage);
+        ConsumerLoop loop = new ConsumerLoop(number, queue.consumer(consumerId, sendRates()), handlers, breakers,
+                retryPolicy, settings.handlerTimeout(), stop, outage);
         return new Slot(loop, executor.submit(loop));
     }
 
@@ -195,6 +197,20 @@ public class WorkerBootstrap {
         Map<String, Instant> paused = new HashMap<>();
         breakers.open().forEach(snapshot -> paused.put(snapshot.taskType(), snapshot.since()));
         return paused;
+    }
+
+    /** Every type whose runs send mail shares one budget, {@code taskq.mail-rate}. */
+    private Map<String, QueueConsumer.Rate> sendRates() {
+        SendRate mailRate = settings.mailRate();
+        Map<String, QueueConsumer.Rate> rates = new HashMap<>();
+        if (mailRate.isLimited()) {
+            for (String type : handlers.types()) {
+                if (handlers.forType(type).orElseThrow().sendsMail()) {
+                    rates.put(type, new QueueConsumer.Rate("mail", mailRate));
+                }
+            }
+        }
+        return rates;
     }
 
     private List<String> consumerIds() {
