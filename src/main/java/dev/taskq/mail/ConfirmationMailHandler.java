@@ -57,6 +57,11 @@ public class ConfirmationMailHandler implements TaskHandler {
     }
 
     @Override
+    public boolean sendsMail() {
+        return true;
+    }
+
+    @Override
     public String handle(Task task) throws MessagingException {
         Map<String, String> payload = task.payload();
         MimeMessage mail = ConfirmationMail.compose(mailSession,

@@ -33,8 +33,8 @@ import redis.clients.jedis.resps.ScanResult;
  * <p>Erasure is SCAN-style, not one script: the ready list and the delayed set are read in pages of
  * {@value #PAGE} ({@code LRANGE}/{@code ZRANGE}), the dead letters with {@code HSCAN}, so Redis never blocks on one
  * long call; each entry holding the address is then removed by its exact value ({@code LREM}/{@code ZREM}/
- * {@code HDEL}), which removes nothing if a consumer took it meanwhile. Tasks a consumer holds at that moment are
- * not touched (that would break its lease).
+ * {@code HDEL}), which removes nothing if a consumer took it meanwhile. The recent-failures list goes the same way.
+ * Tasks a consumer holds at that moment are not touched (that would break its lease).
  */
 @ApplicationScoped
 public class RedisSubmissionData {
@@ -95,9 +95,9 @@ public class RedisSubmissionData {
      * Removes every waiting task and dead letter holding {@code email} (case-insensitive), and the status records
      * of those tasks and of {@code knownTaskIds} (the tasks of the stored submissions with that address).
      *
-     * @param otherQueues further sorted sets of waiting tasks (the parked tasks of each type)
+     * @param taskTypes the types whose parked tasks (waiting out an outage) are searched too
      */
-    public Erased erase(String email, Collection<String> knownTaskIds, List<String> otherQueues) {
+    public Erased erase(String email, Collection<String> knownTaskIds, List<String> taskTypes) {
         String address = email.toLowerCase(Locale.ROOT);
         Set<String> taskIds = new LinkedHashSet<>(knownTaskIds);
         try {
@@ -110,8 +110,9 @@ public class RedisSubmissionData {
                 }
             }
             Map<String, List<String>> zsetEntries = new LinkedHashMap<>();
-            List<String> zsets = new ArrayList<>(otherQueues);
-            zsets.add(0, keys.delayed());
+            List<String> zsets = new ArrayList<>();
+            zsets.add(keys.delayed());
+            taskTypes.forEach(type -> zsets.add(keys.parked(type)));
             for (String zset : zsets) {
                 List<String> found = new ArrayList<>();
                 for (long start = 0; ; start += PAGE) {
@@ -138,6 +139,12 @@ public class RedisSubmissionData {
                 cursor = page.getCursor();
             } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
 
+            // The recent failures (capped at 100) name task ids, and an error text may quote the address.
+            List<String> failures = client.lrange(keys.failures(), 0, -1).stream()
+                    .filter(failure -> failure.toLowerCase(Locale.ROOT).contains(address)
+                            || taskIds.stream().anyMatch(id -> failure.contains("\"" + id + "\"")))
+                    .toList();
+
             List<Response<Long>> queued = new ArrayList<>();
             List<Response<Long>> dead = new ArrayList<>();
             List<Response<Long>> records = new ArrayList<>();
@@ -145,6 +152,8 @@ public class RedisSubmissionData {
                 readyEntries.forEach(entry -> queued.add(pipeline.lrem(keys.ready(), 0, entry)));
                 zsetEntries.forEach((zset, entries) -> entries.forEach(entry -> queued.add(pipeline.zrem(zset, entry))));
                 deadIds.forEach(id -> dead.add(pipeline.hdel(keys.dead(), id)));
+                deadIds.forEach(id -> pipeline.zrem(keys.deadAt(), id));
+                failures.forEach(failure -> pipeline.lrem(keys.failures(), 0, failure));
                 taskIds.forEach(id -> records.add(pipeline.del(keys.task(id))));
                 pipeline.sync();
             }

@@ -1,5 +1,6 @@
 package dev.taskq.storage;
 
+import dev.taskq.mail.ConfirmationMailHandler;
 import dev.taskq.queue.RedisSubmissionData;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,6 +14,10 @@ import java.util.logging.Logger;
  */
 @ApplicationScoped
 public class SubmissionErasure {
+
+    /** The types of a submission's tasks: their parked sets (tasks waiting out an outage) are searched too. */
+    static final List<String> TASK_TYPES = List.of(ConfirmationMailHandler.TYPE, SubmissionTasks.STORE_TYPE,
+            SubmissionTasks.NOTIFY_TYPE);
 
     private static final Logger LOG = Logger.getLogger(SubmissionErasure.class.getName());
 
@@ -35,16 +40,11 @@ public class SubmissionErasure {
         List<String> taskIds = new ArrayList<>();
         store.idsByEmail(email).forEach(id -> taskIds.addAll(SubmissionTasks.taskIds(id)));
         // Redis first: a waiting store task removed here cannot write the row again after the delete below.
-        RedisSubmissionData.Erased erased = redis.erase(email, taskIds, parkedQueues());
+        RedisSubmissionData.Erased erased = redis.erase(email, taskIds, TASK_TYPES);
         int rows = store.deleteByEmail(email);
         Result result = new Result(rows, erased.queuedTasks(), erased.deadLetters(), erased.statusRecords());
         // Counts only: the address is personal data and stays out of the log.
         LOG.info(() -> "Erasure by address: " + result);
         return result;
-    }
-
-    /** The sorted sets of the task types a submission's tasks can be parked in during an outage. */
-    private List<String> parkedQueues() {
-        return List.of();
     }
 }
