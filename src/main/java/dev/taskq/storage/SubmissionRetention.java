@@ -10,6 +10,9 @@ import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +21,8 @@ import java.util.logging.Logger;
 
 /**
  * Deletes kept submissions older than {@code TASKQ_SUBMISSIONS_RETENTION} (spam: older than
- * {@code TASKQ_SUBMISSIONS_SPAM_RETENTION}) once a day. Every server schedules it; a Redis lock taken with
- * {@code SET NX PX} for a little less than a day lets only the first one in each day do the work.
+ * {@code TASKQ_SUBMISSIONS_SPAM_RETENTION}) once a day, at {@value #AT} UTC. Every server schedules it; a Redis lock
+ * taken with {@code SET NX PX} for a little less than a day lets only the first one in each day do the work.
  */
 @Singleton
 @Startup
@@ -27,6 +30,8 @@ public class SubmissionRetention {
 
     static final String JOB = "submissions-retention";
     static final Duration PERIOD = Duration.ofDays(1);
+    /** A quiet hour, off the full hour when other jobs tend to run. */
+    static final String AT = "03:17";
     /** Shorter than the period, so the next day's run is never locked out by a drifting clock. */
     static final Duration LOCK = PERIOD.minusHours(1);
     private static final Logger LOG = Logger.getLogger(SubmissionRetention.class.getName());
@@ -49,8 +54,8 @@ public class SubmissionRetention {
     @PostConstruct
     void start() {
         settings.dataSource(); // a wrong setting fails the deployment here
-        // First run a minute after start (not during the deployment), then daily.
-        schedule = scheduler.scheduleAtFixedRate(this::runIfFirst, 60, PERIOD.toSeconds(), TimeUnit.SECONDS);
+        schedule = scheduler.scheduleAtFixedRate(this::runIfFirst, secondsUntilNext(Instant.now()),
+                PERIOD.toSeconds(), TimeUnit.SECONDS);
     }
 
     @PreDestroy
@@ -58,6 +63,16 @@ public class SubmissionRetention {
         if (schedule != null) {
             schedule.cancel(false);
         }
+    }
+
+    /** Seconds from {@code now} to the next {@value #AT} UTC. */
+    static long secondsUntilNext(Instant now) {
+        ZonedDateTime utc = now.atZone(ZoneOffset.UTC);
+        ZonedDateTime next = utc.with(LocalTime.parse(AT));
+        if (!next.isAfter(utc)) {
+            next = next.plusDays(1);
+        }
+        return Duration.between(utc, next).toSeconds();
     }
 
     private void runIfFirst() {
