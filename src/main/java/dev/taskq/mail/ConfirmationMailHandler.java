@@ -41,6 +41,11 @@ public class ConfirmationMailHandler implements TaskHandler {
     /** Well below the idle timeouts SMTP servers use (RFC 5321 suggests at least 5 minutes). */
     static final long MAX_IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
     static final int MAX_MAILS_PER_CONNECTION = 100;
+    /**
+     * After the server throttled us, probes fail for this long: connecting alone would succeed at once, and the
+     * consumers would come back to the same refusal (the task waits, spending no attempt).
+     */
+    static final long THROTTLE_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private static final Logger LOG = Logger.getLogger(ConfirmationMailHandler.class.getName());
 
@@ -51,6 +56,7 @@ public class ConfirmationMailHandler implements TaskHandler {
     MailSettings settings;
 
     private volatile SmtpSettings smtp;
+    private volatile long throttledUntil = System.nanoTime();
     private volatile MailTemplates templates;
 
     /** An open connection and what it has done so far. */
@@ -105,6 +111,9 @@ public class ConfirmationMailHandler implements TaskHandler {
             connection.transport().sendMessage(mail, mail.getAllRecipients());
         } catch (MessagingException e) {
             closeQuietly(connection.transport());
+            if (SmtpFailures.throttling(e)) {
+                throttledUntil = System.nanoTime() + THROTTLE_PAUSE_NANOS;
+            }
             throw SmtpFailures.classify(e, false, smtp.describe());
         } catch (RuntimeException e) {
             closeQuietly(connection.transport());
@@ -114,9 +123,18 @@ public class ConfirmationMailHandler implements TaskHandler {
         return mail.getMessageID();
     }
 
-    /** Connects and disconnects (greeting, EHLO, STARTTLS, AUTH, QUIT), bounded by the SMTP timeouts. */
+    /**
+     * Connects and disconnects (greeting, EHLO, STARTTLS, AUTH, QUIT), bounded by the SMTP timeouts; fails without
+     * connecting for a while after the server throttled us.
+     */
     @Override
     public void probe() throws Exception {
+        long pause = throttledUntil - System.nanoTime();
+        if (pause > 0) {
+            throw new ServiceUnavailableException(SmtpFailures.SERVICE, smtp.describe()
+                    + ": throttled by the mail server; sending again in " + TimeUnit.NANOSECONDS.toSeconds(pause)
+                    + " s", null);
+        }
         Transport transport = connect(false);
         closeQuietly(transport);
     }

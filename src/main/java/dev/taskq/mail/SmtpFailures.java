@@ -55,6 +55,13 @@ final class SmtpFailures {
         return failure;
     }
 
+    /** Whether the server said it throttles this sender ({@code 421}, or {@code 45x} with a rate reason). */
+    static boolean throttling(MessagingException failure) {
+        String reply = reply(chain(failure));
+        int code = reply == null ? 0 : Integer.parseInt(reply.substring(0, 3));
+        return code == 421 || throttled(code, reply);
+    }
+
     /** The mail server cannot be used: {@code server: why}, in one line. */
     static ServiceUnavailableException unavailable(MessagingException failure, String server) {
         List<Throwable> chain = chain(failure);

@@ -141,6 +141,9 @@ class ConfirmationMailHandlerSmtpTest {
                 () -> handler.handle(task("ann@example.com")));
 
         assertTrue(failure.getMessage().contains("451 4.7.1"), failure.getMessage());
+        ServiceUnavailableException probe = assertThrows(ServiceUnavailableException.class, handler::probe,
+                "no coming back at once to the same refusal");
+        assertTrue(probe.getMessage().contains("throttled"), probe.getMessage());
     }
 
     @Test
