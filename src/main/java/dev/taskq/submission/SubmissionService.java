@@ -1,5 +1,6 @@
 package dev.taskq.submission;
 
+import dev.taskq.i18n.VisitorLanguage;
 import dev.taskq.mail.ConfirmationMailHandler;
 import dev.taskq.queue.RedisTaskQueue;
 import dev.taskq.queue.Task;
@@ -25,6 +26,9 @@ public class SubmissionService {
     RedisTaskQueue queue;
 
     @Inject
+    VisitorLanguage language;
+
+    @Inject
     SubmissionTasks storage;
 
     /**
@@ -41,7 +45,7 @@ public class SubmissionService {
             throw new InvalidSubmissionException(errors);
         }
         Task task = Task.create(ConfirmationMailHandler.TYPE, ConfirmationMailHandler.payload(
-                submission.getName(), submission.getEmail(), submission.getMessage()));
+                submission.getName(), submission.getEmail(), submission.getMessage(), language.locale()));
         // The store (and owner notification) tasks go in the same round trip: both or neither.
         queue.enqueueAll(storage.around(task, submission.getName(), submission.getEmail(), submission.getMessage(),
                 false));

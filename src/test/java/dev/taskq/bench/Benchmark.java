@@ -328,7 +328,7 @@ public final class Benchmark {
         parameters.put("c.consumers", String.valueOf(mailConsumers));
         servers.deploy(packagedWar, "taskq.consumers=" + mailConsumers + "\n");
         Map<String, String> payload = ConfirmationMailHandler.payload("Ann", "ann@example.com",
-                "Hello there, this is a benchmark message.");
+                "Hello there, this is a benchmark message.", java.util.Locale.ENGLISH);
         // Warm-up: a tenth of the mails.
         timeDrain(mailTasks / 10, ConfirmationMailHandler.TYPE, payload, true, new CpuMeter(servers));
         servers.undeploy();
@@ -394,8 +394,9 @@ public final class Benchmark {
                 try (Transport transport = session.getTransport("smtp")) {
                     transport.connect();
                     for (int k = 0; k < share; k++) {
-                        MimeMessage mail = ConfirmationMail.compose(session, "Ann", "ann@example.com",
-                                "Hello there, this is a benchmark message.");
+                        MimeMessage mail = ConfirmationMail.compose(session,
+                                java.util.UUID.randomUUID().toString(), "Ann", "ann@example.com",
+                                "Hello there, this is a benchmark message.", java.util.Locale.ENGLISH);
                         transport.sendMessage(mail, mail.getAllRecipients());
                     }
                 } catch (Exception e) {
@@ -454,7 +455,8 @@ public final class Benchmark {
                 String floorAddress = "floor-" + i + "@example.com";
                 begin = System.nanoTime();
                 http.post(ping, SUBMISSION);
-                MimeMessage mail = ConfirmationMail.compose(session, "Ann", floorAddress, "Hello there.");
+                MimeMessage mail = ConfirmationMail.compose(session, java.util.UUID.randomUUID().toString(),
+                        "Ann", floorAddress, "Hello there.", java.util.Locale.ENGLISH);
                 transport.sendMessage(mail, mail.getAllRecipients());
                 at = awaitDelivery(floorAddress);
                 if (i >= warmUp) {
