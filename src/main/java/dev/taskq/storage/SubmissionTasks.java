@@ -1,10 +1,13 @@
 package dev.taskq.storage;
 
+import dev.taskq.mail.OwnerNotificationHandler;
 import dev.taskq.queue.Task;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,7 +22,7 @@ import java.util.UUID;
 public class SubmissionTasks {
 
     public static final String STORE_TYPE = "store-submission";
-    public static final String NOTIFY_TYPE = "notify-owner";
+    public static final String NOTIFY_TYPE = OwnerNotificationHandler.TYPE;
 
     @Inject
     StorageSettings settings;
@@ -40,11 +43,13 @@ public class SubmissionTasks {
                 "name", name,
                 "email", email,
                 "message", message,
-                "receivedAt", (mailTask != null ? mailTask.createdAt() : java.time.Instant.now()).toString(),
+                "receivedAt", (mailTask != null ? mailTask.createdAt() : Instant.now()).toString(),
                 "spam", String.valueOf(spam));
         tasks.add(derived(submissionId, STORE_TYPE, payload));
         if (!spam && settings.notifyTo().isPresent()) {
-            tasks.add(derived(submissionId, NOTIFY_TYPE, payload));
+            Map<String, String> notification = new HashMap<>(payload);
+            notification.put("to", settings.notifyTo().get());
+            tasks.add(derived(submissionId, NOTIFY_TYPE, notification));
         }
         return tasks;
     }

@@ -252,7 +252,8 @@ class SubmissionStorageIT {
         InternetAddress reply = (InternetAddress) replyTo[0];
         assertEquals(submitter, reply.getAddress());
         assertEquals("Mallory Bcc: victim-" + marker + "@example.com X-Evil: 1 Ünïcødé", reply.getPersonal());
-        assertEquals("<taskq.notify." + SubmissionTasks.derivedId(sent.id(), SubmissionTasks.NOTIFY_TYPE)
+        // Its own stable Message-ID, from its task id (derived from the submission's).
+        assertEquals("<taskq." + SubmissionTasks.derivedId(sent.id(), SubmissionTasks.NOTIFY_TYPE)
                 + "@example.com>", notification.getMessageID());
         // No mail to the address smuggled into the name.
         assertEquals(List.of(), Mailbox.to("victim-" + marker + "@example.com"));

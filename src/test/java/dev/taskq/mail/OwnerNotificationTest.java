@@ -1,4 +1,4 @@
-package dev.taskq.storage;
+package dev.taskq.mail;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -26,21 +26,21 @@ class OwnerNotificationTest {
 
     @Test
     void toTheOwnerReplyToTheSubmitterUnderAStableMessageId() throws Exception {
-        MimeMessage mail = OwnerNotification.compose(session, "owner@site.example.org", "task-1", "Zoë Ångström",
+        MimeMessage mail = OwnerNotification.compose(session, "task-1", "owner@site.example.org", "Zoë Ångström",
                 "zoe@example.com", "Hello\nthere", Instant.parse("2026-12-01T10:00:00Z"));
         assertEquals("owner@site.example.org",
                 ((InternetAddress) mail.getRecipients(Message.RecipientType.TO)[0]).getAddress());
         InternetAddress replyTo = (InternetAddress) mail.getReplyTo()[0];
         assertEquals("zoe@example.com", replyTo.getAddress());
         assertEquals("Zoë Ångström", replyTo.getPersonal());
-        assertEquals("<taskq.notify.task-1@site.example.org>", mail.getMessageID());
+        assertEquals("<taskq.task-1@site.example.org>", mail.getMessageID());
         assertEquals(OwnerNotification.SUBJECT, mail.getSubject());
         assertTrue(((String) mail.getContent()).contains("Hello\nthere"));
     }
 
     @Test
     void aNameWithLineBreaksAddsNoHeader() throws Exception {
-        MimeMessage mail = OwnerNotification.compose(session, "owner@site.example.org", "task-2",
+        MimeMessage mail = OwnerNotification.compose(session, "task-2", "owner@site.example.org",
                 "Eve\r\nBcc: victim@example.com\r\n\r\nbody", "eve@example.com", "hi", Instant.now());
         ByteArrayOutputStream raw = new ByteArrayOutputStream();
         mail.writeTo(raw);

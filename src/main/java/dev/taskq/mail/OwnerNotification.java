@@ -1,4 +1,4 @@
-package dev.taskq.storage;
+package dev.taskq.mail;
 
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -11,11 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * Composes the owner's notification of a submission: To the owner, Reply-To the submitter (so "Reply" answers
+ * Composes the site owner's notification of a submission: To the owner, Reply-To the submitter (so "Reply" answers
  * them), the submission in the body. The only user input in a header is the Reply-To: the address parsed strictly
  * as one address, the name on one line (control characters removed) and encoded by InternetAddress (RFC 2047 for
- * non-ASCII), so no header can be added through it. The Message-ID is derived from the task id
- * ({@code <taskq.notify.TASKID@FROM-DOMAIN>}): a notification sent again after a crash is the same message.
+ * non-ASCII), so nothing can add a header through it. The Message-ID is derived from the task id
+ * ({@link TaskMessage}): a notification sent again after a crash is the same message.
  */
 final class OwnerNotification {
 
@@ -24,19 +24,14 @@ final class OwnerNotification {
     private OwnerNotification() {
     }
 
-    static MimeMessage compose(Session session, String owner, String taskId, String name, String email,
+    static MimeMessage compose(Session session, String taskId, String owner, String name, String email,
                                String message, Instant receivedAt) throws MessagingException {
-        String messageId = "<taskq.notify." + taskId + "@" + domainOf(session.getProperty("mail.from")) + ">";
-        MimeMessage mail = new MimeMessage(session) {
-            @Override
-            protected void updateMessageID() throws MessagingException {
-                setHeader("Message-ID", messageId);
-            }
-        };
+        MimeMessage mail = new TaskMessage(session, taskId);
         mail.setFrom();
         mail.setRecipient(Message.RecipientType.TO, new InternetAddress(owner, true));
         mail.setReplyTo(new InternetAddress[] {replyTo(name, email)});
         mail.setSubject(SUBJECT, StandardCharsets.UTF_8.name());
+        // RFC 3834: tells auto-responders not to answer this mail.
         mail.setHeader("Auto-Submitted", "auto-generated");
         mail.setText(body(name, email, message, receivedAt), StandardCharsets.UTF_8.name());
         mail.saveChanges();
@@ -64,15 +59,5 @@ final class OwnerNotification {
     /** One line: any run of line breaks or other control characters becomes one space. */
     static String singleLine(String text) {
         return text.replaceAll("[\\p{Cntrl}\\u2028\\u2029]+", " ").strip();
-    }
-
-    private static String domainOf(String from) {
-        try {
-            String address = from == null ? "" : new InternetAddress(from, false).getAddress();
-            String domain = address.substring(address.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
-            return domain.matches("[a-z0-9.-]+\\.[a-z]{2,}") ? domain : "taskq.invalid";
-        } catch (AddressException | RuntimeException e) {
-            return "taskq.invalid";
-        }
     }
 }
