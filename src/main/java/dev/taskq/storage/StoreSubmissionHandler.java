@@ -6,6 +6,7 @@ import dev.taskq.worker.ServiceUnavailableException;
 import dev.taskq.worker.TaskHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -37,7 +38,9 @@ public class StoreSubmissionHandler implements TaskHandler {
             if (DatabaseOutage.isOutage(e) || !answers()) {
                 throw new ServiceUnavailableException(SERVICE, "database unreachable: " + rootMessage(e), e);
             }
-            throw e;
+            // Only the kind of failure: a database's message may quote the row (personal data), and task errors
+            // are logged and shown.
+            throw new IllegalStateException("the database refused the row: " + kind(e));
         }
     }
 
@@ -72,6 +75,18 @@ public class StoreSubmissionHandler implements TaskHandler {
             throw new IllegalArgumentException("no '" + field + "'");
         }
         return value;
+    }
+
+    /** SQLState and exception class of the innermost SQL error, or the innermost exception's class. */
+    static String kind(Throwable error) {
+        String kind = null;
+        for (Throwable cause = error; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+            kind = cause.getClass().getSimpleName();
+            if (cause instanceof SQLException sql) {
+                return "SQLState " + sql.getSQLState() + " (" + kind + ")";
+            }
+        }
+        return kind;
     }
 
     /** The innermost message: names the failure (it holds no row values) without the wrappers' stack. */
