@@ -218,8 +218,11 @@ final class ConsumerLoop implements Runnable {
             String error = describe(e);
             LOG.warning(() -> "Task " + task.id() + " can never succeed, dead-lettered: " + error);
             return outcome(consumer -> consumer.dead(task, entry, start.attempt(), error, micros, running()));
-        } catch (Exception e) {
+        } catch (Exception | Error e) { // an Error too (a class missing, memory short): a failed attempt
             long micros = (System.nanoTime() - begin) / 1000;
+            if (e instanceof Error) {
+                LOG.log(Level.SEVERE, "Handler of task " + task.id() + " threw an error", e);
+            }
             return recordFailure(task, entry, start.attempt(), describe(e), micros);
         }
     }
@@ -328,7 +331,7 @@ final class ConsumerLoop implements Runnable {
         return null;
     }
 
-    private static String describe(Exception e) {
+    private static String describe(Throwable e) {
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 }
