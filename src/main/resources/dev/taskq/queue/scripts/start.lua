@@ -11,7 +11,7 @@
 -- queue in both cases).
 if not redis.call('LPOS', KEYS[1], ARGV[1]) then return {0} end
 -- The same start repeated after its reply was lost: nothing more to count.
-local earlier = redis.call('HMGET', KEYS[8], 'status', 'startedAt', 'attempts', 'result')
+local earlier = redis.call('HMGET', KEYS[8], 'status', 'startedAt', 'attempts', 'result', 'waitingFor')
 if earlier[1] == 'processing' and earlier[2] == ARGV[3] then
   return {1, tonumber(earlier[3]), earlier[4]}
 end
@@ -53,16 +53,15 @@ end
 -- id, type and createdAt again: a task pushed by another producer may come without a record.
 redis.call('HSET', KEYS[8], 'id', ARGV[4], 'type', ARGV[5], 'createdAt', ARGV[6], 'status', 'processing',
            'startedAt', ARGV[3])
-redis.call('HDEL', KEYS[8], 'waitingFor', 'waitingSince')
+if earlier[5] then redis.call('HDEL', KEYS[8], 'waitingFor', 'waitingSince') end
 local attempt = redis.call('HINCRBY', KEYS[8], 'attempts', 1)
-local result = redis.call('HGET', KEYS[8], 'result')
+local result = earlier[4]
 redis.call('HSET', KEYS[4], 'task', ARGV[4], 'taskSince', ARGV[3])
 if attempt == 1 then
   redis.call('HINCRBY', KEYS[6], 'wait_le:' .. ARGV[7], 1)
   redis.call('HINCRBY', KEYS[6], 'wait_sum_ms', ARGV[8])
   redis.call('HINCRBY', KEYS[6], 'wait_count', 1)
-  redis.call('HINCRBY', KEYS[7], 'wait_le:' .. ARGV[7], 1)
-  redis.call('EXPIRE', KEYS[7], 90000)
+  if redis.call('HINCRBY', KEYS[7], 'wait_le:' .. ARGV[7], 1) == 1 then redis.call('EXPIRE', KEYS[7], 90000) end
 end
 redis.call('PUBLISH', KEYS[5], cjson.encode({id = ARGV[4], status = 'processing', at = ARGV[3]}))
 return {1, attempt, result}

@@ -12,9 +12,11 @@ if not still_held() then
   end
   return finish(0)
 end
-redis.call('HSET', KEYS[8], 'status', 'succeeded', 'finishedAt', ARGV[4])
-redis.call('HDEL', KEYS[8], 'waitingFor', 'waitingSince')
-if ARGV[7] ~= '' then redis.call('HSET', KEYS[8], 'result', ARGV[7]) end
+if ARGV[7] ~= '' then
+  redis.call('HSET', KEYS[8], 'status', 'succeeded', 'finishedAt', ARGV[4], 'result', ARGV[7])
+else
+  redis.call('HSET', KEYS[8], 'status', 'succeeded', 'finishedAt', ARGV[4])
+end
 redis.call('EXPIRE', KEYS[8], ARGV[8])
 consumer_done('processed')
 count('succeeded', ARGV[6])
