@@ -57,6 +57,29 @@ public final class RedisKeys {
         return tag + ":events";
     }
 
+    /** Hash of counters since the start: {@code enqueued:<type>}, {@code succeeded:<type>}, … */
+    public String statsTotal() {
+        return tag + ":stats:total";
+    }
+
+    /** Hash of one minute's counters ({@code enqueued}, {@code succeeded}, …); expires after 25 h. */
+    public String statsMinute(long epochMinute) {
+        return tag + ":stats:m:" + epochMinute;
+    }
+
+    /**
+     * String counter of one abuse limit for one subject, e.g. {@code limit("to:h", digest)}: a fixed window that
+     * expires by itself. The subject is a digest, so no address is stored in a key name.
+     */
+    public String limit(String kind, String subjectDigest) {
+        return tag + ":limit:" + kind + ":" + subjectDigest;
+    }
+
+    /** Hash {fingerprint, id} remembering an Idempotency-Key for 24 h; the name holds a digest of the key. */
+    public String idempotency(String keyDigest) {
+        return tag + ":idem:" + keyDigest;
+    }
+
     /** Pattern matching every key of this queue (for operators and tests). */
     public String all() {
         return tag + ":*";

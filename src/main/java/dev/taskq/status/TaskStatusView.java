@@ -27,6 +27,9 @@ public class TaskStatusView {
 
     /** Faces view action: loads the task named by the {@code id} parameter; unknown ids answer 404. */
     public void load() {
+        if (id == null) {
+            return; // the plain thank-you page, without a task to show
+        }
         Optional<TaskRecord> found = TaskIds.isWellFormed(id) ? queue.find(id) : Optional.empty();
         task = found.orElse(null);
         if (task == null) {
@@ -40,6 +43,11 @@ public class TaskStatusView {
 
     public void setId(String id) {
         this.id = id;
+    }
+
+    /** No task id was given: a plain "received" page (what a submission taken for spam is shown, too). */
+    public boolean isReceivedOnly() {
+        return id == null;
     }
 
     public boolean isFound() {
@@ -63,7 +71,7 @@ public class TaskStatusView {
     public String getStateTextsJson() {
         JsonObjectBuilder texts = Json.createObjectBuilder();
         for (TaskState state : TaskState.values()) {
-            texts.add(state.wireName(), describe(state));
+            texts.add(state.wireName(), PublicStatus.describe(state));
         }
         return texts.build().toString();
     }
@@ -72,16 +80,6 @@ public class TaskStatusView {
         if (task == null) {
             return "";
         }
-        return describe(task.state());
-    }
-
-    static String describe(TaskState state) {
-        return switch (state) {
-            case QUEUED -> "Waiting to be sent";
-            case PROCESSING -> "Sending…";
-            case RETRYING -> "Sending failed; trying again shortly";
-            case SUCCEEDED -> "Sent";
-            case DEAD -> "Could not be sent. We have been notified and will look into it.";
-        };
+        return PublicStatus.describe(task.state());
     }
 }
