@@ -89,7 +89,8 @@ public class SubmissionForm {
         } else if (outcome instanceof SubmissionOutcome.LimitReached reached) {
             String who = reached.limit() == SubmissionOutcome.Limit.RECIPIENT
                     ? "to this e-mail address" : "from your network";
-            return refused(429, "Too many messages were sent " + who + " recently, so this one was not sent."
+            // 200, not 429: a page with a message, not a failed load (which the browser logs as an error).
+            return refused(200, "Too many messages were sent " + who + " recently, so this one was not sent."
                     + " Please try again in " + inWords(reached.retryAfter()) + ".");
         } else if (outcome instanceof SubmissionOutcome.KeyReused) {
             token = null; // a fresh token for the changed form
