@@ -21,6 +21,8 @@ import redis.clients.jedis.util.JedisURIHelper;
 @ApplicationScoped
 public class TaskqSettings {
 
+    /** Most task watchers (SSE streams, ?wait requests) one server holds; the per-client caps stay below it. */
+    public static final int MAX_WATCHERS = 10_000;
     private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
     @Inject
@@ -148,8 +150,6 @@ public class TaskqSettings {
         }
     }
 
-    /** Upper bound of the per-client caps: the server's own cap on watchers. */
-    public static final int MAX_WATCHERS = 10_000;
 
     private static void requireBetween(String name, long value, long min, long max) {
         if (value < min || value > max) {
