@@ -1,33 +1,23 @@
 package dev.taskq.status;
 
-import dev.taskq.queue.TaskState;
+import dev.taskq.queue.TaskRecord;
 
 /**
- * What anyone holding a task id may learn about it, in plain words: the state, and for a failure a plain reason.
- * Never the recorded error (it names mail hosts, ports and the servers' replies): that stays in Redis for the admin
- * API and console.
+ * What anyone holding a task id may learn of a failure: a plain reason, never the recorded error (it names mail
+ * hosts, ports and the servers' replies), which stays in Redis for the admin API and console. The confirmation
+ * page's words for each state are in the i18n bundle ({@code state.*}).
  */
 final class PublicStatus {
 
     private PublicStatus() {
     }
 
-    /** The state in words, as the confirmation page shows it. */
-    static String describe(TaskState state) {
-        return switch (state) {
-            case QUEUED -> "Waiting to be sent";
-            case PROCESSING -> "Sending…";
-            case RETRYING -> "Could not be delivered yet; trying again shortly";
-            case SUCCEEDED -> "Sent";
-            case DEAD -> "Could not be delivered. We have been notified and will look into it.";
-        };
-    }
-
     /** Why a task is not (yet) done, for the API; null when nothing went wrong. */
-    static String reason(TaskState state) {
-        return switch (state) {
+    static String reason(TaskRecord task) {
+        return switch (task.state()) {
             case RETRYING -> "could not be delivered yet; trying again";
             case DEAD -> "could not be delivered";
+            case QUEUED -> task.waitingFor() == null ? null : "could not be delivered yet; waiting for the service";
             default -> null;
         };
     }

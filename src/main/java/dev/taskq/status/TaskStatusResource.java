@@ -159,9 +159,11 @@ public class TaskStatusResource {
         addIfPresent(json, "createdAt", task.createdAt());
         addIfPresent(json, "startedAt", task.startedAt());
         addIfPresent(json, "finishedAt", task.finishedAt());
+        addIfPresent(json, "waitingFor", task.waitingFor());
+        addIfPresent(json, "waitingSince", task.waitingSince());
         addIfPresent(json, "result", task.result());
         // A plain reason only: the recorded errors name hosts, ports and replies (admin API and console only).
-        addIfPresent(json, "reason", PublicStatus.reason(task.state()));
+        addIfPresent(json, "reason", PublicStatus.reason(task));
         return json.build().toString();
     }
 

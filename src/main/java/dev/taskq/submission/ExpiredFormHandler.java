@@ -1,5 +1,6 @@
 package dev.taskq.submission;
 
+import dev.taskq.i18n.Languages;
 import jakarta.faces.FacesException;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.application.ViewExpiredException;
@@ -56,8 +57,7 @@ public class ExpiredFormHandler extends ExceptionHandlerWrapper {
         faces.getApplication().evaluateExpressionGet(faces, "#{submissionForm}", SubmissionForm.class)
                 .refill(faces.getExternalContext().getRequestParameterMap());
         faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_WARN,
-                "This page had been open for too long, so your message was not sent yet. Please check it and send"
-                        + " it again.", null));
+                Languages.messages(faces.getViewRoot().getLocale()).getString("form.expired"), null));
         faces.getExternalContext().setResponseStatus(200);
         faces.renderResponse();
     }

@@ -20,19 +20,22 @@ final class RecipientRules {
         this.denied = List.copyOf(denied);
     }
 
-    /** Why mail may not go to {@code address} (already syntactically valid), or empty when it may. */
+    /**
+     * Why mail may not go to {@code address} (already syntactically valid), as the key of its words in the i18n
+     * bundle, or empty when it may.
+     */
     Optional<String> refusal(String address) {
         String domain = domain(address);
         String bare = domain.startsWith("[") && domain.endsWith("]") ? domain.substring(1, domain.length() - 1) : domain;
         if (domain.startsWith("[") || Cidr.literal(bare).isPresent() || bare.startsWith("ipv6:")) {
-            return Optional.of("Please use an address with a domain name, not an IP address.");
+            return Optional.of("email.ipLiteral");
         }
         if (domain.equals("localhost") || domain.endsWith(".localhost") || domain.endsWith(".")
                 || !domain.contains(".")) {
-            return Optional.of("Please use an address with a public domain name, like name@example.com.");
+            return Optional.of("email.publicDomain");
         }
         if (matchesAny(domain, denied) || !allowed.isEmpty() && !matchesAny(domain, allowed)) {
-            return Optional.of("We cannot send mail to addresses at this domain.");
+            return Optional.of("email.domainRefused");
         }
         return Optional.empty();
     }

@@ -1,5 +1,6 @@
 package dev.taskq.submission;
 
+import dev.taskq.i18n.Languages;
 import dev.taskq.queue.QueueUnavailableException;
 import dev.taskq.web.ClientAddresses;
 import jakarta.enterprise.context.RequestScoped;
@@ -8,6 +9,7 @@ import jakarta.faces.context.FacesContext;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.servlet.http.HttpServletRequest;
+import java.text.MessageFormat;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -79,26 +81,21 @@ public class SubmissionForm {
             return null;
         } catch (QueueUnavailableException e) {
             // The enqueue may have been applied with its reply lost: sending again is safe (same token).
-            return refused(503, "We could not confirm that your message was received. Please send it again;"
-                    + " it will not be sent twice.");
+            return refused(503, "form.unavailable");
         }
         if (outcome instanceof SubmissionOutcome.Accepted accepted) {
             return "/submitted.xhtml?faces-redirect=true&id=" + accepted.taskId();
         } else if (outcome instanceof SubmissionOutcome.Discarded) {
             return "/submitted.xhtml?faces-redirect=true";
         } else if (outcome instanceof SubmissionOutcome.LimitReached reached) {
-            String who = reached.limit() == SubmissionOutcome.Limit.RECIPIENT
-                    ? "to this e-mail address" : "from your network";
             // 200, not 429: a page with a message, not a failed load (which the browser logs as an error).
-            return refused(200, "Too many messages were sent " + who + " recently, so this one was not sent."
-                    + " Please try again in " + inWords(reached.retryAfter()) + ".");
+            return refused(200, reached.limit() == SubmissionOutcome.Limit.RECIPIENT
+                    ? "form.limit.recipient" : "form.limit.client", inWords(reached.retryAfter()));
         } else if (outcome instanceof SubmissionOutcome.KeyReused) {
             token = null; // a fresh token for the changed form
-            return refused(200, "This form was already sent with other content. Please check your message and"
-                    + " send it again.");
+            return refused(200, "form.tokenReused");
         }
-        return refused(503, "We are receiving too many messages right now, so this one was not sent. Please try"
-                + " again in a few minutes.");
+        return refused(503, "form.busy");
     }
 
     /** Fills the form from a post whose view could not be restored, so nothing typed is lost. */
@@ -109,18 +106,21 @@ public class SubmissionForm {
         token = parameters.get(FORM_ID + ":" + TOKEN);
     }
 
-    private String refused(int status, String message) {
+    private String refused(int status, String key, Object... arguments) {
         faces.getExternalContext().setResponseStatus(status);
-        faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, message, null));
+        faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, words(key, arguments), null));
         return null;
     }
 
-    static String inWords(Duration wait) {
+    private String words(String key, Object... arguments) {
+        String pattern = Languages.messages(faces.getViewRoot().getLocale()).getString(key);
+        return arguments.length == 0 ? pattern : new MessageFormat(pattern, faces.getViewRoot().getLocale())
+                .format(arguments);
+    }
+
+    /** How long to wait, rounded up to minutes or hours, in the page's language. */
+    private String inWords(Duration wait) {
         long minutes = Math.max(1, (wait.toSeconds() + 59) / 60);
-        if (minutes < 60) {
-            return minutes == 1 ? "a minute" : minutes + " minutes";
-        }
-        long hours = (minutes + 59) / 60;
-        return hours == 1 ? "an hour" : hours + " hours";
+        return minutes < 60 ? words("time.minutes", minutes) : words("time.hours", (minutes + 59) / 60);
     }
 }

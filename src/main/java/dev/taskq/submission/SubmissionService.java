@@ -1,6 +1,8 @@
 package dev.taskq.submission;
 
 import dev.taskq.config.TaskqSettings;
+import dev.taskq.i18n.Languages;
+import dev.taskq.i18n.VisitorLanguage;
 import dev.taskq.mail.ConfirmationMailHandler;
 import dev.taskq.queue.EnqueueOutcome;
 import dev.taskq.queue.EnqueueRequest;
@@ -41,6 +43,9 @@ public class SubmissionService {
     @Inject
     TaskqSettings settings;
 
+    @Inject
+    VisitorLanguage language;
+
     private RedisKeys keys;
     private RecipientRules recipients;
 
@@ -61,7 +66,8 @@ public class SubmissionService {
                 .toList());
         if (errors.stream().noneMatch(error -> error.field().equals("email"))) {
             recipients.refusal(submission.getEmail())
-                    .ifPresent(reason -> errors.add(new FieldError("email", reason)));
+                    .ifPresent(reason -> errors.add(new FieldError("email",
+                            Languages.messages(language.locale()).getString(reason))));
         }
         if (!errors.isEmpty()) {
             errors.sort(Comparator.comparing(FieldError::field).thenComparing(FieldError::message));
@@ -73,7 +79,7 @@ public class SubmissionService {
             return new SubmissionOutcome.Discarded();
         }
         Task task = Task.create(ConfirmationMailHandler.TYPE, ConfirmationMailHandler.payload(
-                submission.getName(), submission.getEmail(), submission.getMessage()));
+                submission.getName(), submission.getEmail(), submission.getMessage(), language.locale()));
         String idempotencyKey = context.idempotencyKey() == null ? null
                 : keys.idempotency(digest(context.idempotencyKey()));
         EnqueueOutcome outcome = queue.enqueue(new EnqueueRequest(List.of(task), quotas(submission, context),
