@@ -67,8 +67,8 @@ for t = 0, tasks - 1 do
   redis.call('PUBLISH', KEYS[2], ARGV[a + 4])
   redis.call('HINCRBY', KEYS[3], 'enqueued:' .. taskType, 1)
 end
-redis.call('HINCRBY', KEYS[4], 'enqueued', tasks)
-redis.call('EXPIRE', KEYS[4], minuteTtl)
+-- The minute's hash gets its expiry with its first enqueued (a consumer script does the same with its fields).
+if redis.call('HINCRBY', KEYS[4], 'enqueued', tasks) == tasks then redis.call('EXPIRE', KEYS[4], minuteTtl) end
 
 if withKey then
   redis.call('HSET', KEYS[5], 'fingerprint', fingerprint, 'id', firstId)
