@@ -57,6 +57,12 @@ final class AdminApi {
         return send(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A POST that is neither JSON nor carries the header: what a cross-site form can send. */
+    HttpResponse<String> postForm(String path, String body) throws IOException, InterruptedException {
+        return send(request(path).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Every item matching {@code q}, following the cursor page by page. */
     List<JsonObject> all(String q, int pageSize) throws IOException, InterruptedException {
         List<JsonObject> items = new ArrayList<>();

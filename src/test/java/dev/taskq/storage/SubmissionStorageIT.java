@@ -189,8 +189,8 @@ class SubmissionStorageIT {
             jedis.zadd(RedisProbe.PREFIX + "delayed", System.currentTimeMillis() + 3_600_000,
                     TaskCodec.encode(otherRetry));
 
-            assertEquals(403, admin().postJson("api/admin/erasures", "{\"email\":\"" + victim + "\"}", false)
-                    .statusCode(), "without the CSRF header");
+            assertEquals(403, admin().postForm("api/admin/erasures", "email=" + victim).statusCode(),
+                    "a cross-site form's request");
             HttpResponse<String> response = admin().postJson("api/admin/erasures",
                     "{\"email\":\"" + victim.toUpperCase(Locale.ROOT) + "\"}", true);
             assertEquals(200, response.statusCode(), response.body());
@@ -259,6 +259,42 @@ class SubmissionStorageIT {
         assertEquals(List.of(), Mailbox.to("victim-" + marker + "@example.com"));
         // The submitter got their own confirmation, not the owner's notification.
         assertEquals(1, Mailbox.await(submitter, 1).size());
+    }
+
+    @Test
+    void whatTheBotTrapCaughtIsKeptApartAsSpamAndNotMailed() throws Exception {
+        String marker = Submissions.marker();
+        String bot = "bot-" + marker + "@example.com";
+        Http http = new Http(base);
+        String page = http.get("").body();
+        Map<String, String> form = new java.util.LinkedHashMap<>();
+        form.put("form", "form");
+        form.put("form:name", "Bot " + marker);
+        form.put("form:email", bot);
+        form.put("form:message", "Buy now " + marker);
+        form.put("form:website", "http://spam.example");
+        form.put("form:token", group(page, "name=\"form:token\"[^>]*value=\"([^\"]*)\""));
+        form.put("form:send", "Send message");
+        form.put("jakarta.faces.ViewState", group(page, "name=\"jakarta.faces.ViewState\"[^>]*value=\"([^\"]*)\""));
+        String action = group(page, "<form id=\"form\"[^>]*action=\"([^\"]*)\"").replace("&amp;", "&");
+        assertEquals(302, http.postForm(action, form).statusCode(), "answered like a real submission");
+
+        await().atMost(ROWS_WAIT).until(() -> AdminApi.json(admin().get("api/admin/submissions?spam=true&q=" + marker)
+                .body()).getJsonArray("items").size() == 1);
+        JsonObject spam = AdminApi.json(admin().get("api/admin/submissions?spam=true&q=" + marker).body())
+                .getJsonArray("items").getJsonObject(0);
+        assertEquals(bot, spam.getString("email"));
+        assertTrue(spam.getBoolean("spam"));
+        assertEquals(List.of(), admin().all(marker, 50), "not among the submissions");
+        assertEquals(0, Mailbox.to(bot).size(), "no confirmation mail");
+        assertTrue(Mailbox.to(OWNER).stream().noneMatch(mail -> Mailbox.text(mail).contains(marker)),
+                "no notification");
+    }
+
+    private static String group(String html, String regex) {
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile(regex).matcher(html);
+        assertTrue(matcher.find(), regex);
+        return matcher.group(1);
     }
 
     @Test
