@@ -42,7 +42,14 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private volatile boolean closed;
 
     ScriptedSmtpServer() throws IOException {
-        socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this(0);
+    }
+
+    /** On a given port of 127.0.0.1 (0: any free one), e.g. the one the application's mail session points at. */
+    ScriptedSmtpServer(int port) throws IOException {
+        socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
     }
 
     /** Offers STARTTLS, with the certificate of {@code context}. */
