@@ -76,6 +76,23 @@ class ConfirmationMailHandlerSmtpTest {
     }
 
     @Test
+    void onceAProperServerIsBackTheProbePassesAndTheMailGoesOut() throws Exception {
+        server = new ScriptedSmtpServer().startTls(TestCa.get().serverFor("other.example.com")).start();
+        int port = server.port();
+        handler.configure(session("localhost", port, true), "starttls", null);
+        assertThrows(ServiceUnavailableException.class, () -> handler.handle(task("ann@example.com")));
+        assertThrows(ServiceUnavailableException.class, handler::probe);
+
+        server.close();
+        server = new ScriptedSmtpServer(port).startTls(TestCa.get().serverFor("localhost")).start();
+
+        handler.probe();
+        handler.handle(task("ann@example.com"));
+        assertEquals(1, server.received().size());
+        assertTrue(server.received().get(0).tls());
+    }
+
+    @Test
     void aCertificateForAnotherHostNameIsRefusedBeforeAnyPassword() throws Exception {
         server = new ScriptedSmtpServer().startTls(TestCa.get().serverFor("other.example.com")).start();
         handler.configure(session("localhost", server.port(), true), "starttls", null);
