@@ -34,7 +34,10 @@ class RecipientRefusedIT extends DeployedAppBase {
         int port = greenMail.getSmtp().getPort();
         Http http = http();
         greenMail.stop();
-        try (ScriptedSmtpServer server = new ScriptedSmtpServer(port)
+        // The port was GreenMail's a moment ago: bind it as soon as the system lets go of it.
+        ScriptedSmtpServer scripted = await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> new ScriptedSmtpServer(port), java.util.Objects::nonNull);
+        try (ScriptedSmtpServer server = scripted
                 .rcptReply(to -> to.equals(gone) ? "550 5.1.1 <" + to + ">: Recipient address rejected: User unknown"
                         : "250 2.1.5 ok")
                 .start()) {

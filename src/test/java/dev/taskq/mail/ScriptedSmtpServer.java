@@ -28,12 +28,13 @@ final class ScriptedSmtpServer implements AutoCloseable {
     record Received(boolean tls, String user, String recipient, String data) {
     }
 
-    private SSLContext tls;
-    private boolean implicitTls;
-    private boolean offerStartTls;
-    private boolean silent;
-    private String greeting = "220 scripted.test ESMTP";
-    private Function<String, String> rcptReply = recipient -> "250 2.1.5 ok";
+    // Read by each new session: a test may change them while the server runs.
+    private volatile SSLContext tls;
+    private volatile boolean implicitTls;
+    private volatile boolean offerStartTls;
+    private volatile boolean silent;
+    private volatile String greeting = "220 scripted.test ESMTP";
+    private volatile Function<String, String> rcptReply = recipient -> "250 2.1.5 ok";
 
     private final ServerSocket socket;
     private final List<String> commands = new CopyOnWriteArrayList<>();
