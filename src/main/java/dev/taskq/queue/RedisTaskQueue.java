@@ -22,8 +22,9 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
- * The queue as a whole, over a pool of connections: enqueueing (status record, list push and event in one
- * MULTI/EXEC round trip, so a task is either fully accepted or not at all), status lookup, the upkeep that keeps
+ * The queue as a whole, over a pool of connections: enqueueing (one Lua script, one round trip: limits, backlog
+ * cap, idempotency key, status records, list pushes, events and counters, so a task is either fully accepted or
+ * not at all), status lookup, the upkeep that keeps
  * tasks moving (heartbeats, due retries, reaping dead consumers) and the dead letters. Each consumer loop gets
  * its own connection through {@link #consumer(String)}.
  */
@@ -59,19 +60,16 @@ public class RedisTaskQueue {
         client.close();
     }
 
-    /** Accepts a task: status record, queue entry and event, all or nothing. */
-    public void enqueue(Task task) {
-        Instant now = Instant.now();
-        try (AbstractTransaction tx = client.multi()) {
-            tx.hset(keys.task(task.id()), Map.of(
-                    TaskRecord.ID, task.id(),
-                    TaskRecord.TYPE, task.type(),
-                    TaskRecord.STATE, TaskState.QUEUED.wireName(),
-                    TaskRecord.ATTEMPTS, "0",
-                    TaskRecord.CREATED_AT, task.createdAt().toString()));
-            tx.lpush(keys.ready(), TaskCodec.encode(task));
-            tx.publish(keys.events(), TaskEvents.stateChanged(task.id(), TaskState.QUEUED, now));
-            tx.exec();
+    /**
+     * Accepts a request's tasks, all or nothing, in one round trip ({@code enqueue.lua}): an idempotency key seen
+     * before answers with its task, a full backlog or a used-up quota refuses; otherwise each task's status record,
+     * queue entry, event and counters are written and the quotas counted.
+     *
+     * @throws QueueUnavailableException when Redis did not answer; the tasks may or may not have been stored
+     */
+    public EnqueueOutcome enqueue(EnqueueRequest request) {
+        try {
+            return EnqueueScript.run(client, keys, request, settings.backlogCap(), Instant.now());
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }
