@@ -5,6 +5,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import redis.clients.jedis.util.JedisURIHelper;
@@ -59,6 +61,11 @@ public class TaskqSettings {
     @ConfigProperty(name = "taskq.retention.dead-seconds", defaultValue = "604800")
     long deadRetentionSeconds;
 
+    /** Who may read /api/metrics: "open", or the role a caller needs (taskq-admin or taskq-metrics). */
+    @Inject
+    @ConfigProperty(name = "taskq.metrics.access", defaultValue = "taskq-admin")
+    String metricsAccess;
+
     @PostConstruct
     void check() {
         URI uri = redisUri();
@@ -79,6 +86,10 @@ public class TaskqSettings {
         if (shutdownGraceMillis >= heartbeatTtlSeconds * 1000) {
             // Heartbeats stop at shutdown: a longer grace would let another server's reaper re-run held tasks.
             throw new IllegalStateException("taskq.shutdown-grace-ms must be shorter than taskq.heartbeat-ttl-seconds");
+        }
+        if (!List.of("open", "taskq-admin", "taskq-metrics").contains(metricsAccess)) {
+            throw new IllegalStateException("taskq.metrics.access (TASKQ_METRICS_ACCESS) must be open, taskq-admin"
+                    + " or taskq-metrics");
         }
         requireBetween("taskq.retention.succeeded-seconds", succeededRetentionSeconds, 1, Integer.MAX_VALUE);
         requireBetween("taskq.retention.dead-seconds", deadRetentionSeconds, 1, Integer.MAX_VALUE);
@@ -135,6 +146,11 @@ public class TaskqSettings {
 
     public Duration succeededRetention() {
         return Duration.ofSeconds(succeededRetentionSeconds);
+    }
+
+    /** The role a caller of /api/metrics needs, or empty when anyone may read it. */
+    public Optional<String> metricsRole() {
+        return "open".equals(metricsAccess) ? Optional.empty() : Optional.of(metricsAccess);
     }
 
     public Duration deadRetention() {

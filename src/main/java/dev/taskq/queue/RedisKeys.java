@@ -42,6 +42,46 @@ public final class RedisKeys {
         return tag + ":dead";
     }
 
+    /** Sorted set of dead-letter ids by the time they died (epoch ms), for paging newest first. */
+    public String deadAt() {
+        return tag + ":dead:at";
+    }
+
+    /** List of the latest failed attempts, newest first (capped): JSON {id, type, attempt, error, at}. */
+    public String failures() {
+        return tag + ":failures";
+    }
+
+    /** Hash describing one consumer loop: host, server, startedAt, task, taskSince, processed, failed. */
+    public String consumer(String consumerId) {
+        return tag + ":consumer:" + consumerId;
+    }
+
+    /** Sorted set of tasks of one type waiting out an outage of the service they need (no attempt spent). */
+    public String parked(String type) {
+        return tag + ":parked:" + type;
+    }
+
+    /** Hash of open circuit breakers: "server|type" → JSON {since, error, nextProbe}. */
+    public String breakers() {
+        return tag + ":breakers";
+    }
+
+    /** String present while the queue is paused (JSON {since, by}): consumers take nothing. */
+    public String paused() {
+        return tag + ":paused";
+    }
+
+    /** Hash of counters and histogram buckets since the start. */
+    public String statsTotal() {
+        return tag + ":stats:total";
+    }
+
+    /** Hash of one minute's counters and histogram buckets (expires after 25 h). */
+    public String statsMinute(long epochMinute) {
+        return tag + ":stats:m:" + epochMinute;
+    }
+
     /** The prefix of every key, for Lua scripts that derive the status record key from a task id. */
     String tag() {
         return tag + ":";
