@@ -4,12 +4,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.ZAddParams;
+import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.resps.Tuple;
 
 /**
@@ -39,12 +41,13 @@ public class DeadLetters {
     }
 
     /** How many a bulk re-queue moved, and how many of those it looked at it left (unreadable or another reason). */
-    public record Bulk(int requeued, int skipped, boolean more) {
+    public record Bulk(int requeued, int skipped, boolean more) implements java.io.Serializable {
     }
 
     public Page page(int offset, int limit) {
         RedisKeys keys = queue.keys();
         try {
+            indexMissing();
             List<Tuple> ids = queue.client().zrevrangeWithScores(keys.deadAt(), offset, offset + limit - 1L);
             long total = queue.client().hlen(keys.dead());
             return new Page(letters(ids.stream().map(Tuple::getElement).toList()), total);
@@ -94,6 +97,7 @@ public class DeadLetters {
         int requeued = 0;
         int skipped = 0;
         try {
+            indexMissing();
             while (requeued < MAX_PER_REQUEST) {
                 // Letters left behind stay at the front of the index: look past them.
                 List<String> ids = client.zrange(keys.deadAt(), skipped, skipped + BATCH - 1L);
@@ -125,6 +129,40 @@ public class DeadLetters {
             return (List<Long>) REQUEUE.run(queue.client(), scriptKeys, args);
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
+        }
+    }
+
+    /**
+     * Letters written before the index existed (an upgraded deployment) are indexed on first sight: the two counts
+     * differ only then, since every writer keeps hash and index in step in one atomic step.
+     */
+    private void indexMissing() {
+        RedisClient client = queue.client();
+        RedisKeys keys = queue.keys();
+        if (client.hlen(keys.dead()) <= client.zcard(keys.deadAt())) {
+            return;
+        }
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<Map.Entry<String, String>> batch = client.hscan(keys.dead(), cursor,
+                    new ScanParams().count(500));
+            Map<String, Double> scores = new HashMap<>();
+            for (Map.Entry<String, String> letter : batch.getResult()) {
+                Instant at = instant(DeadLetter.fromJson(letter.getValue()).at());
+                scores.put(letter.getKey(), (double) (at == null ? 0 : at.toEpochMilli()));
+            }
+            if (!scores.isEmpty()) {
+                client.zadd(keys.deadAt(), scores, ZAddParams.zAddParams().nx());
+            }
+            cursor = batch.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    }
+
+    private static Instant instant(String iso) {
+        try {
+            return Instant.parse(iso);
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

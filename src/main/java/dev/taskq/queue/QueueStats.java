@@ -103,7 +103,7 @@ public class QueueStats {
     }
 
     /** A task waiting for a retry: its entry as stored (needed to move it exactly) and when it is due. */
-    public record Retrying(String id, String type, String entry, Instant due) {
+    public record Retrying(String id, String type, String entry, Instant due) implements java.io.Serializable {
     }
 
     public Overview overview(Set<String> taskTypes) {
