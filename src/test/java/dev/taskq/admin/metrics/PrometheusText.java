@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /**
  * A strict parser of the Prometheus text exposition format 0.0.4, for the tests (the Prometheus Java client has
  * writers but no parser). It rejects what Prometheus would reject: a sample without a TYPE, a malformed name,
- * label or value, a duplicate series, a counter sample not ending in {@code _total}, histogram buckets that are
+ * label or value, a duplicate series, a counter not ending in {@code _total} (the naming rule), histogram buckets that are
  * not cumulative or whose {@code +Inf} bucket differs from {@code _count}.
  */
 final class PrometheusText {
@@ -67,7 +67,8 @@ final class PrometheusText {
             Sample sample = sample(line, where);
             Family family = familyOf(families, sample.name())
                     .orElseThrow(() -> new IllegalArgumentException("sample without TYPE, " + where));
-            if (family.type().equals("counter") && !sample.name().equals(family.name() + "_total")) {
+            // Format 0.0.4 names the counter's family with its _total, OpenMetrics without: take both, demand _total.
+            if (family.type().equals("counter") && !sample.name().endsWith("_total")) {
                 throw new IllegalArgumentException("counter sample must end in _total, " + where);
             }
             if (series.put(sample.name() + sample.labels(), true) != null) {
