@@ -169,7 +169,7 @@ class ConsoleBrowserIT {
         assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser).executeScript("return window.taskqSamePage;"),
                 "updated in place, not by reloading");
         await().atMost(WAIT).until(() -> Mailbox.countToDomain(domain) == 200);
-        screenshots("overview");
+        screenshots("overview-drained");
     }
 
     @Test
@@ -235,6 +235,9 @@ class ConsoleBrowserIT {
         browser.get(base + "admin/consumers.xhtml");
         await().atMost(WAIT).until(() -> browser.findElements(By.cssSelector("#consumers tbody tr")).size() >= 3);
         screenshots("consumers");
+        browser.get(base + "admin/index.xhtml");
+        assertTrue(browser.findElement(By.id("mail-state")).getText().startsWith("Up"));
+        screenshots("overview");
         browser.findElement(By.id("logout:sign-out")).click();
         assertTrue(browser.getCurrentUrl().endsWith("/admin/login.xhtml"));
         browser.get(base + "admin/consumers.xhtml");

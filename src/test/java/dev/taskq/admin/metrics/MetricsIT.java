@@ -116,7 +116,8 @@ class MetricsIT {
     private Map<String, PrometheusText.Family> scrape() throws Exception {
         HttpResponse<String> response = new Http(base).as(SCRAPER, PASSWORD).get("api/metrics");
         assertEquals(200, response.statusCode(), response.body());
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+        String type = response.headers().firstValue("Content-Type").orElse("").replace(" ", "");
+        assertTrue(type.startsWith("text/plain;") && type.contains("version=0.0.4"), type);
         return PrometheusText.parse(response.body());
     }
 
