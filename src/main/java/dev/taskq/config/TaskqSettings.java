@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import dev.taskq.queue.SendRate;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import redis.clients.jedis.util.JedisURIHelper;
 
@@ -34,12 +35,16 @@ public class TaskqSettings {
     String keyPrefix;
 
     @Inject
-    @ConfigProperty(name = "taskq.max-attempts", defaultValue = "5")
+    @ConfigProperty(name = "taskq.max-attempts", defaultValue = "25")
     int maxAttempts;
 
     @Inject
     @ConfigProperty(name = "taskq.retry.base-delay-ms", defaultValue = "1000")
     long retryBaseDelayMillis;
+
+    @Inject
+    @ConfigProperty(name = "taskq.retry.max-delay-seconds", defaultValue = "14400")
+    long retryMaxDelaySeconds;
 
     @Inject
     @ConfigProperty(name = "taskq.handler-timeout-seconds", defaultValue = "30")
@@ -66,6 +71,10 @@ public class TaskqSettings {
     @ConfigProperty(name = "taskq.metrics.access", defaultValue = "taskq-admin")
     String metricsAccess;
 
+    @Inject
+    @ConfigProperty(name = "taskq.mail-rate", defaultValue = " ")
+    String mailRate;
+
     @PostConstruct
     void check() {
         URI uri = redisUri();
@@ -80,6 +89,7 @@ public class TaskqSettings {
         }
         requireBetween("taskq.max-attempts", maxAttempts, 1, 100);
         requireBetween("taskq.retry.base-delay-ms", retryBaseDelayMillis, 1, 3_600_000);
+        requireBetween("taskq.retry.max-delay-seconds", retryMaxDelaySeconds, 1, 7 * 86400);
         requireBetween("taskq.handler-timeout-seconds", handlerTimeoutSeconds, 1, 3600);
         requireBetween("taskq.shutdown-grace-ms", shutdownGraceMillis, 0, 600_000);
         requireBetween("taskq.heartbeat-ttl-seconds", heartbeatTtlSeconds, 3, 3600);
@@ -90,6 +100,11 @@ public class TaskqSettings {
         if (!List.of("open", "taskq-admin", "taskq-metrics").contains(metricsAccess)) {
             throw new IllegalStateException("taskq.metrics.access (TASKQ_METRICS_ACCESS) must be open, taskq-admin"
                     + " or taskq-metrics");
+        }
+        try {
+            mailRate();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("taskq.mail-rate (TASKQ_MAIL_RATE): " + e.getMessage());
         }
         requireBetween("taskq.retention.succeeded-seconds", succeededRetentionSeconds, 1, Integer.MAX_VALUE);
         requireBetween("taskq.retention.dead-seconds", deadRetentionSeconds, 1, Integer.MAX_VALUE);
@@ -130,6 +145,11 @@ public class TaskqSettings {
         return Duration.ofMillis(retryBaseDelayMillis);
     }
 
+    /** Longest delay between two runs of a failing task. */
+    public Duration retryMaxDelay() {
+        return Duration.ofSeconds(retryMaxDelaySeconds);
+    }
+
     public Duration handlerTimeout() {
         return Duration.ofSeconds(handlerTimeoutSeconds);
     }
@@ -142,6 +162,11 @@ public class TaskqSettings {
     /** A consumer whose heartbeat is older than this is presumed dead and its tasks are re-queued. */
     public Duration heartbeatTtl() {
         return Duration.ofSeconds(heartbeatTtlSeconds);
+    }
+
+    /** How many mails all servers on this Redis together may send, e.g. {@code 14/s,50000/day}; none by default. */
+    public SendRate mailRate() {
+        return SendRate.parse(mailRate);
     }
 
     public Duration succeededRetention() {

@@ -7,8 +7,18 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.util.JedisURIHelper;
 
-/** Where Redis is and how to log in, read from a {@code redis://} or {@code rediss://} URL. */
+/**
+ * Where Redis is and how to log in, read from a {@code redis://} or {@code rediss://} URL. Every wait on a connection
+ * is bounded, so a half-open connection (peer gone without FIN or RST) is noticed within seconds.
+ */
 record RedisEndpoint(URI uri) {
+
+    /** Longest wait for a reply to an ordinary command, and for a connection to open. */
+    static final int SOCKET_TIMEOUT_MILLIS = 2000;
+    /** How long a blocking pop waits for a task (whole seconds, as BLMOVE takes them). */
+    static final int BLOCKING_POP_SECONDS = 1;
+    /** Longest wait for the reply to a blocking pop: its own wait plus the ordinary socket timeout. */
+    static final int BLOCKING_SOCKET_TIMEOUT_MILLIS = BLOCKING_POP_SECONDS * 1000 + SOCKET_TIMEOUT_MILLIS;
 
     HostAndPort hostAndPort() {
         return JedisURIHelper.getHostAndPort(uri);
@@ -22,6 +32,10 @@ record RedisEndpoint(URI uri) {
                 .database(JedisURIHelper.getDBIndex(uri))
                 .ssl(JedisURIHelper.isRedisSSLScheme(uri))
                 .clientName(clientName)
+                .connectionTimeoutMillis(SOCKET_TIMEOUT_MILLIS)
+                .socketTimeoutMillis(SOCKET_TIMEOUT_MILLIS)
+                // Jedis waits forever for a blocking command's reply unless told otherwise.
+                .blockingSocketTimeoutMillis(BLOCKING_SOCKET_TIMEOUT_MILLIS)
                 .build();
     }
 
