@@ -1,17 +1,17 @@
 package dev.taskq.admin.health;
 
 import dev.taskq.queue.QueueStats;
-import dev.taskq.queue.QueueUnavailableException;
 import dev.taskq.worker.WorkerBootstrap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * This server's readiness to take work: Redis answers, the consumer loops run, and no circuit breaker holds a task
- * type back (the mail server is not paused). One place, read by {@code /api/health} and by MicroProfile Health.
+ * This server's readiness to take work: Redis answers, its consumer loops run, and none of its circuit breakers
+ * holds a task type back (the mail server is not paused for it). One place, read by {@code /api/health} and by MicroProfile Health.
  */
 @ApplicationScoped
 public class HealthReport {
@@ -27,24 +27,17 @@ public class HealthReport {
     }
 
     public List<Check> readiness() {
-        Map<String, Check> checks = new LinkedHashMap<>();
         boolean redis = stats.reachable();
-        checks.put("redis", new Check("redis", redis, redis ? "answers PING" : "unreachable"));
         WorkerBootstrap.State state = worker.state();
-        checks.put("consumers", new Check("consumers", state == WorkerBootstrap.State.RUNNING,
-                "worker " + state.name().toLowerCase()));
-        if (redis) {
-            try {
-                List<QueueStats.Breaker> open = stats.breakers();
-                checks.put("mail", new Check("mail", open.isEmpty(), open.isEmpty() ? "no breaker open"
-                        : "paused: " + open.size() + " breaker(s) open, first since " + open.get(0).since()));
-            } catch (QueueUnavailableException e) {
-                checks.put("mail", new Check("mail", false, "unknown: Redis unreachable"));
-            }
-        } else {
-            checks.put("mail", new Check("mail", false, "unknown: Redis unreachable"));
-        }
-        return List.copyOf(checks.values());
+        long loops = worker.runningConsumers();
+        // This server's own breakers: while one is open, its consumers hold that task type back.
+        Map<String, Instant> paused = worker.pausedTaskTypes();
+        return List.of(
+                new Check("redis", redis, redis ? "answers PING" : "unreachable"),
+                new Check("consumers", state == WorkerBootstrap.State.RUNNING && loops > 0,
+                        "worker " + state.name().toLowerCase() + ", " + loops + " loop(s) running"),
+                new Check("mail", paused.isEmpty(), paused.isEmpty() ? "no task type paused"
+                        : "paused: " + new TreeMap<>(paused)));
     }
 
     /** Alive as long as the application answers and its worker has not been stopped. */
