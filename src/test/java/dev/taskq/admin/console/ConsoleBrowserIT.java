@@ -249,6 +249,9 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("login:user")).sendKeys(user);
         browser.findElement(By.id("login:password")).sendKeys(password);
         browser.findElement(By.id("login:sign-in")).click();
+        // Wait for the answer (the overview, or the login page with its message) before going anywhere else.
+        await().atMost(WAIT).until(() -> browser.getCurrentUrl().endsWith("/admin/index.xhtml")
+                || !browser.findElements(By.cssSelector("#messages li")).isEmpty());
     }
 
     private HttpResponse<String> postLogin(String user, String password) throws Exception {
