@@ -10,7 +10,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.args.ListDirection;
-import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * What one consumer loop does in Redis, over a connection of its own (blocking pops must not share one). A task it
@@ -19,7 +19,7 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  * tasks were re-queued by a reaper, or that repeats an outcome whose reply was lost, changes nothing. Each outcome
  * script also takes the next task, so a busy consumer needs two round trips per task: outcome-and-take, and start.
  * After a connection failure the next call opens a new connection and first puts back whatever a lost reply left on
- * the list, except the task being run.
+ * the list, except the task being run. Outages surface as {@link QueueUnavailableException}.
  */
 public final class QueueConsumer implements AutoCloseable {
 
@@ -66,6 +66,7 @@ public final class QueueConsumer implements AutoCloseable {
     private final String consumerId;
     private final Duration succeededRetention;
     private final Duration deadRetention;
+    private final Duration heartbeatTtl;
     private final String processing;
     private final Map<String, Rate> rates;
     private volatile Jedis connection;
@@ -75,8 +76,10 @@ public final class QueueConsumer implements AutoCloseable {
     private volatile boolean closedForGood;
 
     QueueConsumer(RedisEndpoint endpoint, RedisKeys keys, String consumerId,
-                  Duration succeededRetention, Duration deadRetention, Map<String, Rate> rates) {
+                  Duration succeededRetention, Duration deadRetention, Duration heartbeatTtl,
+                  Map<String, Rate> rates) {
         this.rates = Map.copyOf(rates);
+        this.heartbeatTtl = heartbeatTtl;
         this.endpoint = endpoint;
         this.keys = keys;
         this.consumerId = consumerId;
@@ -254,28 +257,79 @@ public final class QueueConsumer implements AutoCloseable {
                 .build().toString();
     }
 
+    /**
+     * Runs a command on this consumer's connection, opening one if need be. An outage (see {@link RedisFailures})
+     * closes the connection and becomes a {@link QueueUnavailableException}; the caller waits and calls again.
+     */
     private <T> T withConnection(Function<Jedis, T> command) {
         Jedis jedis = connection;
         if (jedis == null) {
-            if (closedForGood) {
-                throw new IllegalStateException("consumer " + consumerId + " was cut off at shutdown");
-            }
-            jedis = endpoint.openConnection("taskq-consumer:" + consumerId);
-            try {
-                // A lost reply may have left entries on the list that this consumer does not know it holds.
-                TaskMoves.heldBy(jedis, keys, consumerId, true, false, held);
-            } catch (JedisConnectionException e) {
-                jedis.close();
-                throw e;
-            }
-            connection = jedis;
+            jedis = open();
         }
         try {
             return command.apply(jedis);
-        } catch (JedisConnectionException e) {
-            close();
+        } catch (JedisException e) {
+            if (RedisFailures.isOutage(e)) {
+                close();
+                throw new QueueUnavailableException(e);
+            }
             throw e;
         }
+    }
+
+    /**
+     * A new connection: the consumer registers (so that a reaper finds its list even before the first heartbeat)
+     * and puts back whatever a lost reply left on its list, except the task it runs; only then may it take tasks.
+     */
+    private Jedis open() {
+        if (closedForGood) {
+            throw new IllegalStateException("consumer " + consumerId + " was cut off at shutdown");
+        }
+        Jedis opened;
+        try {
+            opened = endpoint.openConnection("taskq-consumer:" + consumerId);
+        } catch (JedisException e) {
+            throw RedisFailures.isOutage(e) ? new QueueUnavailableException(e) : e;
+        }
+        try {
+            opened.psetex(keys.heartbeat(consumerId), heartbeatTtl.toMillis(), "alive");
+            opened.sadd(keys.consumers(), consumerId);
+            TaskMoves.heldBy(opened, keys, consumerId, true, false, held);
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e instanceof JedisException jedisError && RedisFailures.isOutage(jedisError)
+                    ? new QueueUnavailableException(e) : e;
+        }
+        synchronized (this) {
+            if (closedForGood) { // cut off while the connection was opened
+                opened.close();
+                throw new IllegalStateException("consumer " + consumerId + " was cut off at shutdown");
+            }
+            connection = opened;
+        }
+        return opened;
+    }
+
+    /**
+     * Puts whatever this consumer holds back at the front of the queue: after an unexpected error while processing
+     * it, so that it runs again (its attempts are counted; out of them, it is dead-lettered).
+     */
+    public void putBack() {
+        withConnection(jedis -> TaskMoves.heldBy(jedis, keys, consumerId, true, false, null));
+        held = null;
+    }
+
+    /**
+     * Takes over the entry another loop of this consumer id was running (a stuck loop given up on), so that an
+     * outcome can be recorded for it from here.
+     */
+    public void adopt(String entry) {
+        held = entry;
+    }
+
+    /** Forgets which entry this consumer runs: its next connection puts everything on its list back. */
+    public void forgetHeld() {
+        held = null;
     }
 
     static String bounded(String text) {
@@ -287,7 +341,9 @@ public final class QueueConsumer implements AutoCloseable {
      * so shutdown may safely put what it held back on the queue. Safe from another thread.
      */
     public void closeForGood() {
-        closedForGood = true;
+        synchronized (this) {
+            closedForGood = true;
+        }
         close();
     }
 

@@ -1,10 +1,12 @@
 package dev.taskq.queue;
 
 import java.net.URI;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
@@ -39,8 +41,32 @@ record RedisEndpoint(URI uri) {
                 .build();
     }
 
-    /** A single connection of its own, for a consumer that blocks on it. */
+    /**
+     * A single connection of its own, for a consumer that blocks on it. Once closed or broken it stays so: Jedis would
+     * otherwise reconnect by itself on the next command, without logging in, selecting the database or naming the
+     * client — and a consumer cut off at shutdown could reach Redis again.
+     */
     Jedis openConnection(String clientName) {
-        return new Jedis(hostAndPort(), clientConfig(clientName));
+        return new Jedis(new SingleUseConnection(hostAndPort(), clientConfig(clientName)));
+    }
+
+    /** A connection that connects once (in its constructor, with the login) and never again. */
+    private static final class SingleUseConnection extends Connection {
+
+        /** Not initialised in its declaration: it is set by {@link #connect()}, called from the super constructor. */
+        private boolean connectedOnce;
+
+        SingleUseConnection(HostAndPort hostAndPort, JedisClientConfig config) {
+            super(hostAndPort, config);
+        }
+
+        @Override
+        public void connect() {
+            if (connectedOnce && !isConnected()) {
+                throw new JedisConnectionException("connection closed; a new one is needed");
+            }
+            super.connect();
+            connectedOnce = true;
+        }
     }
 }

@@ -98,7 +98,7 @@ public class RedisTaskQueue {
      */
     public QueueConsumer consumer(String consumerId, Map<String, QueueConsumer.Rate> rates) {
         return new QueueConsumer(endpoint, keys, consumerId, settings.succeededRetention(), settings.deadRetention(),
-                rates);
+                settings.heartbeatTtl(), rates);
     }
 
     /**

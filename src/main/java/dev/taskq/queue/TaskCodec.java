@@ -72,6 +72,11 @@ public final class TaskCodec {
         return new Task(id, type, Map.copyOf(payload), createdAt);
     }
 
+    /** Whether an entry reads as a task. */
+    public static boolean isTask(String entry) {
+        return idOf(entry) != null;
+    }
+
     /** The task id of an entry, or null when it is not a readable task (cheap enough for the rare paths). */
     static String idOf(String entry) {
         try {

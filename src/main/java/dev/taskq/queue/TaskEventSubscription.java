@@ -89,7 +89,7 @@ public final class TaskEventSubscription implements Runnable {
      * Ends {@link #run()} soon: unsubscribes and closes the connection from the calling thread, which unblocks
      * a pending subscribe. Safe to call from any thread, more than once.
      */
-    public void stop() {
+    public synchronized void stop() {
         stopped.countDown();
         JedisPubSub current = pubSub;
         if (current != null && current.isSubscribed()) {
@@ -105,9 +105,9 @@ public final class TaskEventSubscription implements Runnable {
     /**
      * Checks the subscribed connection, to be called every few seconds: sends a PING on it, and closes it (so that
      * {@link #run()} subscribes again) when the previous PING got no answer — a half-open connection that would
-     * otherwise deliver nothing, silently, for hours.
+     * otherwise deliver nothing, silently, for hours. Synchronized with {@link #stop()}: both write to the connection.
      */
-    public void checkConnection() {
+    public synchronized void checkConnection() {
         Subscriber current = pubSub instanceof Subscriber subscriber ? subscriber : null;
         if (current == null || !current.isSubscribed()) {
             return;

@@ -17,7 +17,6 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * One consumer: take a task, run its handler on this very thread, record the outcome — which also takes the next
@@ -53,6 +52,7 @@ final class ConsumerLoop implements Runnable {
     private Thread thread;
     private long runStartedNanos;
     private boolean timedOut;
+    private Run run;
     /** Set when this loop was cut off (shutdown, or a run stuck past its timeout): it records nothing more. */
     private volatile boolean aborted;
 
@@ -102,6 +102,17 @@ final class ConsumerLoop implements Runnable {
                 thread = null;
             }
             current.setName(poolName);
+        }
+    }
+
+    /** The handler run going on: the task, its entry and its attempt number. */
+    record Run(Task task, String entry, int attempt) {
+    }
+
+    /** The run going on right now, or null. */
+    Run currentRun() {
+        synchronized (runLock) {
+            return run;
         }
     }
 
@@ -164,6 +175,9 @@ final class ConsumerLoop implements Runnable {
 
     /** Runs one entry to its outcome; returns what the outcome script took next (null: take afresh). */
     private Next process(String entry) {
+        if (!running()) {
+            return null; // taken just as the loop stops: shutdown puts it back without running it
+        }
         Task task;
         try {
             task = TaskCodec.decode(entry);
@@ -199,13 +213,19 @@ final class ConsumerLoop implements Runnable {
             default:
                 break;
         }
+        if (start.attempt() > retryPolicy.maxAttempts()) {
+            // Runs that never reached an outcome (a server that crashed in them, a run given up as stuck).
+            String error = "did not finish in " + retryPolicy.maxAttempts() + " runs";
+            LOG.warning(() -> "Task " + task.id() + " dead-lettered: " + error);
+            return outcome(consumer -> consumer.dead(task, entry, start.attempt(), error, -1, running()));
+        }
         if (start.earlierResult() != null) {
             // An earlier run succeeded but was handed out again (its server stopped before acknowledging).
             return redis(() -> consumer.succeeded(task, entry, start.earlierResult(), 0, running()));
         }
         long begin = System.nanoTime();
         try {
-            String result = runHandler(handler.get(), task);
+            String result = runHandler(handler.get(), task, entry, start.attempt());
             long micros = (System.nanoTime() - begin) / 1000;
             return outcome(consumer -> consumer.succeeded(task, entry, result, micros, running()));
         } catch (ServiceUnavailableException e) {
@@ -218,8 +238,11 @@ final class ConsumerLoop implements Runnable {
             String error = describe(e);
             LOG.warning(() -> "Task " + task.id() + " can never succeed, dead-lettered: " + error);
             return outcome(consumer -> consumer.dead(task, entry, start.attempt(), error, micros, running()));
-        } catch (Exception e) {
+        } catch (Exception | Error e) { // an Error too (a class missing, memory short): a failed attempt
             long micros = (System.nanoTime() - begin) / 1000;
+            if (e instanceof Error) {
+                LOG.log(Level.SEVERE, "Handler of task " + task.id() + " threw an error", e);
+            }
             return recordFailure(task, entry, start.attempt(), describe(e), micros);
         }
     }
@@ -234,10 +257,11 @@ final class ConsumerLoop implements Runnable {
      * Runs the handler on this thread; the watchdog interrupts it past the timeout. A run that returned normally
      * succeeded, even if it was interrupted late (its mail went out).
      */
-    private String runHandler(TaskHandler handler, Task task) throws Exception {
+    private String runHandler(TaskHandler handler, Task task, String entry, int attempt) throws Exception {
         synchronized (runLock) {
             runStartedNanos = System.nanoTime();
             timedOut = false;
+            run = new Run(task, entry, attempt);
         }
         boolean late;
         try {
@@ -246,14 +270,17 @@ final class ConsumerLoop implements Runnable {
             synchronized (runLock) {
                 late = timedOut;
             }
-            if (late && !(e instanceof ServiceUnavailableException)) {
-                throw new TimeoutException("handler ran longer than "
+            if (late && !(e instanceof ServiceUnavailableException) && !(e instanceof PermanentTaskFailure)) {
+                TimeoutException timeout = new TimeoutException("handler ran longer than "
                         + handlerTimeout.toSeconds() + " s");
+                timeout.initCause(e);
+                throw timeout;
             }
             throw e;
         } finally {
             synchronized (runLock) {
                 runStartedNanos = 0;
+                run = null;
                 Thread.interrupted(); // an interrupt meant for the run must not reach the Redis calls
             }
         }
@@ -282,7 +309,11 @@ final class ConsumerLoop implements Runnable {
         return next;
     }
 
-    /** Something unexpected was thrown: log it, dead-letter the entry being processed, and go on after a pause. */
+    /**
+     * Something unexpected was thrown: log it and go on after a pause. The entry being processed goes back to the
+     * queue if it is a task (its attempts are counted, so a task that keeps failing so ends as a dead letter), and to
+     * the dead letters if it cannot even be read.
+     */
     private Next afterUnexpected(String entry, Throwable e) {
         LOG.log(Level.SEVERE, "Consumer " + consumer.consumerId() + " hit an unexpected error; it goes on", e);
         if (aborted) {
@@ -293,10 +324,18 @@ final class ConsumerLoop implements Runnable {
             return null;
         }
         try {
+            if (TaskCodec.isTask(entry)) {
+                redis(() -> {
+                    consumer.putBack();
+                    return null;
+                });
+                return null;
+            }
             return redis(() -> consumer.unreadable(entry, "could not be processed: " + e, running()));
         } catch (Throwable again) {
-            LOG.log(Level.SEVERE, "Could not dead-letter the entry; it returns to the queue with this consumer's"
-                    + " next connection", again);
+            LOG.log(Level.SEVERE, "Could not put the entry back; it returns to the queue with this consumer's next"
+                    + " connection", again);
+            consumer.forgetHeld();
             consumer.close();
             return null;
         }
@@ -314,7 +353,7 @@ final class ConsumerLoop implements Runnable {
                 outage.reachable();
                 backoff.reset();
                 return value;
-            } catch (JedisConnectionException | QueueUnavailableException e) {
+            } catch (QueueUnavailableException e) {
                 outage.failed(e);
             }
             if (stop.isRequested()) {
@@ -328,7 +367,7 @@ final class ConsumerLoop implements Runnable {
         return null;
     }
 
-    private static String describe(Exception e) {
+    private static String describe(Throwable e) {
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 }

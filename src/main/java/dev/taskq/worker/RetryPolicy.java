@@ -22,6 +22,10 @@ final class RetryPolicy {
         this.maxDelay = maxDelay;
     }
 
+    int maxAttempts() {
+        return maxAttempts;
+    }
+
     /** Whether a task whose attempt number {@code attempt} just failed gets another run. */
     boolean retries(int attempt) {
         return attempt < maxAttempts;

@@ -71,6 +71,19 @@ final class ServiceBreakers {
         }
     }
 
+    /** At shutdown: this server shows no paused types any more. */
+    void forgetAll() {
+        for (ServiceBreaker breaker : byType.values()) {
+            if (breaker.isOpen()) {
+                try {
+                    queue.breakerState(server, breaker.taskType(), null);
+                } catch (QueueUnavailableException e) {
+                    LOG.log(Level.FINE, "Redis unreachable at shutdown", e);
+                }
+            }
+        }
+    }
+
     /** The open breakers, for health checks. */
     List<ServiceBreaker.Snapshot> open() {
         return byType.values().stream().map(ServiceBreaker::snapshot).filter(Objects::nonNull).toList();

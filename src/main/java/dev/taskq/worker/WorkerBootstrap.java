@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -81,9 +82,11 @@ public class WorkerBootstrap {
     private String instance;
     private RetryPolicy retryPolicy;
     private ServiceBreakers breakers;
+    private ScheduledFuture<?> heartbeats;
     private ScheduledFuture<?> upkeep;
     private ScheduledFuture<?> probes;
     private int upkeepRuns;
+    private int heartbeatRuns;
     private int generation;
     private volatile State state = State.NEW;
     private final String startedAt = Instant.now().toString();
@@ -96,6 +99,8 @@ public class WorkerBootstrap {
         for (int i = 1; i <= settings.consumers(); i++) {
             slots.add(startLoop(i, instance + ":" + i));
         }
+        heartbeats = scheduler.scheduleWithFixedDelay(this::heartbeat, 0, UPKEEP_PERIOD_MILLIS,
+                TimeUnit.MILLISECONDS);
         upkeep = scheduler.scheduleWithFixedDelay(this::upkeep, 0, UPKEEP_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         probes = scheduler.scheduleWithFixedDelay(this::probe, PROBE_PERIOD_MILLIS, PROBE_PERIOD_MILLIS,
                 TimeUnit.MILLISECONDS);
@@ -109,13 +114,29 @@ public class WorkerBootstrap {
         return new Slot(loop, executor.submit(loop));
     }
 
-    /** Never throws: an exception would cancel the schedule. */
+    /**
+     * Each loop's lease, on a schedule of its own so that nothing slower (reaping, promoting, a probe) delays it.
+     * Never throws: an exception would cancel the schedule, and without heartbeats other servers would take over
+     * tasks this one is running.
+     */
+    private void heartbeat() {
+        try {
+            boolean describe = heartbeatRuns++ % REAP_EVERY == 0;
+            queue.heartbeat(consumerIds(), describe ? descriptions() : Map.of());
+        } catch (QueueUnavailableException e) {
+            // The consumer loops log the outage; heartbeats resume with Redis.
+        } catch (Throwable e) {
+            LOG.log(Level.SEVERE, "Consumer heartbeats failed; will try again", e);
+        }
+    }
+
+    /** The watchdog, due retries and parked tasks, and reaping. Never throws: that would cancel the schedule. */
     private void upkeep() {
         try {
             watchLoops();
-            boolean describe = upkeepRuns % REAP_EVERY == 0;
-            queue.heartbeat(consumerIds(), describe ? descriptions() : Map.of());
-            queue.promoteDue(handlers.types());
+            Set<String> paused = pausedTaskTypes().keySet();
+            // Parked tasks of a type paused here are left for other servers (or for when this one resumes).
+            queue.promoteDue(handlers.types().stream().filter(type -> !paused.contains(type)).toList());
             if (upkeepRuns++ % REAP_EVERY == 0) {
                 long recovered = queue.reapOrphans();
                 if (recovered > 0) {
@@ -124,7 +145,7 @@ public class WorkerBootstrap {
             }
         } catch (QueueUnavailableException e) {
             // The consumer loops log the outage; upkeep resumes with Redis.
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             LOG.log(Level.SEVERE, "Task queue upkeep failed; will try again", e);
         }
     }
@@ -145,10 +166,32 @@ public class WorkerBootstrap {
                 LOG.severe(() -> "Consumer " + loop.consumerId() + " is stuck in a handler run "
                         + ABANDON_AFTER.toSeconds() + " s past its timeout despite an interrupt; its task goes back"
                         + " to the queue and consumer " + replacement + " takes over");
+                ConsumerLoop.Run stuck = loop.currentRun();
                 loop.abort();
                 slots.set(slots.indexOf(slot), startLoop(loop.number(), replacement));
+                if (stuck != null) {
+                    recordStuckRun(loop.consumerId(), stuck);
+                }
                 releaseQuietly(loop.consumerId());
             }
+        }
+    }
+
+    /** The run a stuck loop was given up on counts as a failed attempt (retried with backoff, or dead). */
+    private void recordStuckRun(String consumerId, ConsumerLoop.Run stuck) {
+        String error = "handler ran longer than " + settings.handlerTimeout().toSeconds() + " s and did not stop"
+                + " when interrupted";
+        try (QueueConsumer recorder = queue.consumer(consumerId, Map.of())) {
+            recorder.adopt(stuck.entry());
+            long micros = settings.handlerTimeout().plus(ABANDON_AFTER).toNanos() / 1000;
+            if (retryPolicy.retries(stuck.attempt())) {
+                recorder.retryLater(stuck.task(), stuck.entry(), stuck.attempt(), error,
+                        Instant.now().plus(retryPolicy.delayAfter(stuck.attempt())), micros, false);
+            } else {
+                recorder.dead(stuck.task(), stuck.entry(), stuck.attempt(), error, micros, false);
+            }
+        } catch (QueueUnavailableException e) {
+            LOG.warning(() -> "Redis unreachable: the stuck run of " + consumerId + " goes back to the queue as is");
         }
     }
 
@@ -171,6 +214,7 @@ public class WorkerBootstrap {
         stop.request();
         upkeep.cancel(false);
         probes.cancel(false);
+        heartbeats.cancel(false);
         long deadline = begin + settings.shutdownGrace().toNanos();
         for (Slot slot : slots) {
             awaitOrAbort(slot, deadline);
@@ -178,6 +222,7 @@ public class WorkerBootstrap {
         for (String consumerId : consumerIds()) {
             releaseQuietly(consumerId);
         }
+        breakers.forgetAll();
         state = State.STOPPED;
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
         LOG.info(() -> "Stopped " + slots.size() + " task consumers in " + tookMillis + " ms");

@@ -26,7 +26,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.embedded.RedisServer;
 
 /**
@@ -76,6 +75,7 @@ class QueueConsumerFencingTest {
         String entry = slow.takeBlocking();
         assertEquals(Started.STARTED, slow.start(task, entry, Instant.now()).status());
         // The slow consumer's server stalls past its lease: a reaper elsewhere re-queues the task.
+        probe.del(keys.heartbeat("slow"));
         assertEquals(1, TaskMoves.heldBy(probe, keys, "slow", false, true, null));
         String again = other.takeBlocking();
         assertEquals(entry, again);
@@ -93,6 +93,24 @@ class QueueConsumerFencingTest {
     }
 
     @Test
+    void aLateSuccessIsKeptSoThatTheCopyHandedOutAgainIsNotRunAgain() {
+        QueueConsumer slow = consumer("slow", port);
+        QueueConsumer other = consumer("other", port);
+        Task task = enqueue();
+        String entry = slow.takeBlocking();
+        slow.start(task, entry, Instant.now());
+        probe.del(keys.heartbeat("slow"));
+        TaskMoves.heldBy(probe, keys, "slow", false, true, null);
+
+        // The slow run's mail went out after all; its consumer no longer holds the task.
+        assertFalse(slow.succeeded(task, entry, "<late@example.com>", 1000, false).applied());
+        String again = other.takeBlocking();
+        Start start = other.start(task, again, Instant.now());
+
+        assertEquals("<late@example.com>", start.earlierResult(), "the copy is acknowledged without a second mail");
+    }
+
+    @Test
     void anOutcomeRepeatedAfterItsReplyWasLostIsNotAppliedTwice() throws Exception {
         TcpProxy proxy = new TcpProxy(port);
         toClose.add(proxy);
@@ -105,7 +123,7 @@ class QueueConsumerFencingTest {
         consumer.start(first, entry, Instant.now());
         // The outcome reaches Redis (which also hands over the next task), but the reply is lost on the way back.
         proxy.swallowReplies();
-        assertThrows(JedisConnectionException.class,
+        assertThrows(QueueUnavailableException.class,
                 () -> consumer.retryLater(first, entry, 1, "boom", Instant.now().plusSeconds(60), 1000, true));
 
         // What the loop does next: the same outcome again, on a new connection.
@@ -121,6 +139,24 @@ class QueueConsumerFencingTest {
     }
 
     @Test
+    void aStartRepeatedAfterItsReplyWasLostWhileTheQueueWasPausedCountsOneAttempt() throws Exception {
+        TcpProxy proxy = new TcpProxy(port);
+        toClose.add(proxy);
+        QueueConsumer consumer = consumer("lossy-start", proxy.port());
+        Task task = enqueue();
+        String entry = consumer.takeBlocking();
+        Instant at = Instant.now();
+
+        proxy.swallowReplies();
+        assertThrows(QueueUnavailableException.class, () -> consumer.start(task, entry, at));
+        probe.set(keys.paused(), "{}");
+        Start repeated = consumer.start(task, entry, at);
+
+        assertEquals(Started.STARTED, repeated.status(), "it had started before the pause");
+        assertEquals(1, repeated.attempt());
+    }
+
+    @Test
     void aStartRepeatedAfterItsReplyWasLostCountsOneAttempt() throws Exception {
         TcpProxy proxy = new TcpProxy(port);
         toClose.add(proxy);
@@ -130,7 +166,7 @@ class QueueConsumerFencingTest {
         Instant at = Instant.now();
 
         proxy.swallowReplies();
-        assertThrows(JedisConnectionException.class, () -> consumer.start(task, entry, at));
+        assertThrows(QueueUnavailableException.class, () -> consumer.start(task, entry, at));
         Start start = consumer.start(task, entry, at);
 
         assertEquals(Started.STARTED, start.status());
@@ -191,7 +227,7 @@ class QueueConsumerFencingTest {
 
     private QueueConsumer consumer(String id, int redisPort) {
         QueueConsumer consumer = new QueueConsumer(new RedisEndpoint(URI.create("redis://127.0.0.1:" + redisPort)),
-                keys, id, KEEP, KEEP, Map.of());
+                keys, id, KEEP, KEEP, Duration.ofSeconds(10), Map.of());
         toClose.add(consumer);
         return consumer;
     }

@@ -2,10 +2,10 @@
 -- queue, each only if it is still in the set (several servers may promote at once).
 -- KEYS[1] ready list   KEYS[2] events channel   KEYS[3] the waiting set   KEYS[3 + i] status record of the i-th entry
 -- ARGV[1] now, ISO-8601   ARGV[2 * i] the i-th entry the caller read from the set   ARGV[2 * i + 1] its task id
--- Returns the number moved.
+-- (earliest first). Returns the number moved. The latest is pushed first, so the earliest comes out first.
 local moved = 0
-local i = 1
-while ARGV[2 * i] do
+local i = (#ARGV - 1) / 2
+while i >= 1 do
   local entry, id = ARGV[2 * i], ARGV[2 * i + 1]
   if redis.call('ZREM', KEYS[3], entry) == 1 then
     redis.call('RPUSH', KEYS[1], entry)
@@ -16,6 +16,6 @@ while ARGV[2 * i] do
       redis.call('PUBLISH', KEYS[2], cjson.encode({id = id, status = 'queued', at = ARGV[1]}))
     end
   end
-  i = i + 1
+  i = i - 1
 end
 return moved

@@ -10,15 +10,15 @@
 -- queue is paused, {4, ms} when the send rate is used up for that long (the entry went back to the front of the
 -- queue in both cases).
 if not redis.call('LPOS', KEYS[1], ARGV[1]) then return {0} end
+-- The same start repeated after its reply was lost: nothing more to count.
+local earlier = redis.call('HMGET', KEYS[8], 'status', 'startedAt', 'attempts', 'result', 'waitingFor')
+if earlier[1] == 'processing' and earlier[2] == ARGV[3] then
+  return {1, tonumber(earlier[3]), earlier[4]}
+end
 if redis.call('EXISTS', KEYS[3]) == 1 then
   redis.call('LREM', KEYS[1], 1, ARGV[1])
   redis.call('RPUSH', KEYS[2], ARGV[1])
   return {3}
-end
--- The same start repeated after its reply was lost: nothing more to count.
-local earlier = redis.call('HMGET', KEYS[8], 'status', 'startedAt', 'attempts', 'result')
-if earlier[1] == 'processing' and earlier[2] == ARGV[3] then
-  return {1, tonumber(earlier[3]), earlier[4]}
 end
 -- The send rate: sliding windows, so no period of a window's length holds more starts than its limit. Timed by
 -- Redis' own clock, the one clock every server shares.
@@ -30,9 +30,12 @@ if windows > 0 then
   for i = 1, windows do
     local key, limit, length = KEYS[8 + i], tonumber(ARGV[8 + 2 * i]), tonumber(ARGV[9 + 2 * i])
     redis.call('ZREMRANGEBYSCORE', key, '-inf', now - length)
-    if redis.call('ZCARD', key) >= limit then
-      local oldest = tonumber(redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2])
-      wait = math.max(wait, oldest + length - now)
+    local used = redis.call('ZCARD', key)
+    if used >= limit then
+      -- Room comes back when the start that put the window at its limit leaves it.
+      local first = used - limit
+      local leaving = tonumber(redis.call('ZRANGE', key, first, first, 'WITHSCORES')[2])
+      wait = math.max(wait, leaving + length - now)
     end
   end
   if wait > 0 then
@@ -50,16 +53,15 @@ end
 -- id, type and createdAt again: a task pushed by another producer may come without a record.
 redis.call('HSET', KEYS[8], 'id', ARGV[4], 'type', ARGV[5], 'createdAt', ARGV[6], 'status', 'processing',
            'startedAt', ARGV[3])
-redis.call('HDEL', KEYS[8], 'waitingFor', 'waitingSince')
+if earlier[5] then redis.call('HDEL', KEYS[8], 'waitingFor', 'waitingSince') end
 local attempt = redis.call('HINCRBY', KEYS[8], 'attempts', 1)
-local result = redis.call('HGET', KEYS[8], 'result')
+local result = earlier[4]
 redis.call('HSET', KEYS[4], 'task', ARGV[4], 'taskSince', ARGV[3])
 if attempt == 1 then
   redis.call('HINCRBY', KEYS[6], 'wait_le:' .. ARGV[7], 1)
   redis.call('HINCRBY', KEYS[6], 'wait_sum_ms', ARGV[8])
   redis.call('HINCRBY', KEYS[6], 'wait_count', 1)
-  redis.call('HINCRBY', KEYS[7], 'wait_le:' .. ARGV[7], 1)
-  redis.call('EXPIRE', KEYS[7], 90000)
+  if redis.call('HINCRBY', KEYS[7], 'wait_le:' .. ARGV[7], 1) == 1 then redis.call('EXPIRE', KEYS[7], 90000) end
 end
 redis.call('PUBLISH', KEYS[5], cjson.encode({id = ARGV[4], status = 'processing', at = ARGV[3]}))
 return {1, attempt, result}

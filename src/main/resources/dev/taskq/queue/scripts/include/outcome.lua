@@ -20,8 +20,8 @@ end
 -- Counters for operators: since the start, and per minute (kept a day and an hour).
 local function count(event, task_type)
   redis.call('HINCRBY', KEYS[6], event .. ':' .. task_type, 1)
-  redis.call('HINCRBY', KEYS[7], event, 1)
-  redis.call('EXPIRE', KEYS[7], 90000)
+  -- The minute's hash gets its expiry with its first field (later fields find it set).
+  if redis.call('HINCRBY', KEYS[7], event, 1) == 1 then redis.call('EXPIRE', KEYS[7], 90000) end
 end
 
 -- Run time of the attempt just finished, into the histogram bucket the caller chose.
@@ -29,7 +29,7 @@ local function run_time(bucket, millis)
   redis.call('HINCRBY', KEYS[6], 'run_le:' .. bucket, 1)
   redis.call('HINCRBY', KEYS[6], 'run_sum_ms', millis)
   redis.call('HINCRBY', KEYS[6], 'run_count', 1)
-  redis.call('HINCRBY', KEYS[7], 'run_le:' .. bucket, 1)
+  if redis.call('HINCRBY', KEYS[7], 'run_le:' .. bucket, 1) == 1 then redis.call('EXPIRE', KEYS[7], 90000) end
 end
 
 -- The consumer no longer runs anything; processed or failed counts one more.
