@@ -2,11 +2,12 @@ package dev.taskq.storage;
 
 import dev.taskq.queue.QueueUnavailableException;
 import dev.taskq.queue.RedisSubmissionData;
-import jakarta.enterprise.context.RequestScoped;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.FacesContext;
 import jakarta.inject.Inject;
+import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Named;
+import java.io.Serializable;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -15,11 +16,14 @@ import java.util.Optional;
 
 /**
  * The console's Submissions page ({@code /admin/submissions.xhtml}): the kept submissions newest first, search,
- * one opened, delete, the CSV export link, the spam list, and erasure by address after a confirmation.
+ * one opened, delete, the CSV export link, the spam list, and erasure by address after a confirmation. View-scoped,
+ * so a button on the page acts on what the page showed (the opened submission, the address being confirmed).
  */
 @Named("submissions")
-@RequestScoped
-public class SubmissionsPage {
+@ViewScoped
+public class SubmissionsPage implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     static final int PAGE = 25;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
@@ -61,7 +65,7 @@ public class SubmissionsPage {
                 }
             }
             List<StoredSubmission> found = store.page(spam, search, after, PAGE + 1);
-            rows = found.size() > PAGE ? found.subList(0, PAGE) : found;
+            rows = List.copyOf(found.size() > PAGE ? found.subList(0, PAGE) : found);
             if (found.size() > PAGE) {
                 StoredSubmission last = rows.get(rows.size() - 1);
                 next = new SubmissionStore.Cursor(last.receivedAt(), last.id()).encode();
