@@ -55,6 +55,13 @@ public class SubmissionStore {
         }
     }
 
+    /** A store on this DataSource, outside the container (for tests of the queries against a real database). */
+    static SubmissionStore on(DataSource dataSource) {
+        SubmissionStore store = new SubmissionStore();
+        store.dataSource = dataSource;
+        return store;
+    }
+
     @PreDestroy
     void close() {
         if (factory != null) {
