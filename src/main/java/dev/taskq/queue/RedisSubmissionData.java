@@ -130,7 +130,7 @@ public class RedisSubmissionData {
             do {
                 ScanResult<Map.Entry<String, String>> page = client.hscan(keys.dead(), cursor, batch);
                 for (Map.Entry<String, String> letter : page.getResult()) {
-                    String entry = DeadLetter.fromJson(letter.getValue()).entry();
+                    String entry = DeadLetter.fromJson(letter.getKey(), letter.getValue()).entry();
                     if (holds(entry, address)) {
                         deadIds.add(letter.getKey());
                         taskIds.add(letter.getKey());
