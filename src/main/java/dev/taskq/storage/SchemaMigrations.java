@@ -41,6 +41,15 @@ final class SchemaMigrations {
                     statement.execute("CREATE TABLE IF NOT EXISTS taskq_schema_version ("
                             + "version INTEGER NOT NULL PRIMARY KEY, name VARCHAR(200) NOT NULL,"
                             + " applied_at TIMESTAMP NOT NULL)");
+                } catch (SQLException e) {
+                    // PostgreSQL's IF NOT EXISTS is not safe against a second server creating it at the same
+                    // moment (a duplicate key in pg_type): fine if the table is there now.
+                    try (Statement check = connection.createStatement()) {
+                        check.executeQuery("SELECT COUNT(*) FROM taskq_schema_version").close();
+                    } catch (SQLException stillMissing) {
+                        e.addSuppressed(stillMissing);
+                        throw e;
+                    }
                 }
                 connection.setAutoCommit(false);
                 for (int i = 0; i < VERSIONS.size(); i++) {
