@@ -70,6 +70,11 @@ public class TaskqSettings {
     @ConfigProperty(name = "taskq.retention.dead-seconds", defaultValue = "604800")
     long deadRetentionSeconds;
 
+    /** Who may read /api/metrics: "open", or the role a caller needs (taskq-admin or taskq-metrics). */
+    @Inject
+    @ConfigProperty(name = "taskq.metrics.access", defaultValue = "taskq-admin")
+    String metricsAccess;
+
     @Inject
     @ConfigProperty(name = "taskq.limit.recipient-per-hour", defaultValue = "3")
     int recipientPerHour;
@@ -139,6 +144,10 @@ public class TaskqSettings {
         if (shutdownGraceMillis >= heartbeatTtlSeconds * 1000) {
             // Heartbeats stop at shutdown: a longer grace would let another server's reaper re-run held tasks.
             throw new IllegalStateException("taskq.shutdown-grace-ms must be shorter than taskq.heartbeat-ttl-seconds");
+        }
+        if (!List.of("open", "taskq-admin", "taskq-metrics").contains(metricsAccess)) {
+            throw new IllegalStateException("taskq.metrics.access (TASKQ_METRICS_ACCESS) must be open, taskq-admin"
+                    + " or taskq-metrics");
         }
         try {
             mailRate();
@@ -227,6 +236,11 @@ public class TaskqSettings {
 
     public Duration succeededRetention() {
         return Duration.ofSeconds(succeededRetentionSeconds);
+    }
+
+    /** The role a caller of /api/metrics needs, or empty when anyone may read it. */
+    public Optional<String> metricsRole() {
+        return "open".equals(metricsAccess) ? Optional.empty() : Optional.of(metricsAccess);
     }
 
     public Duration deadRetention() {
