@@ -17,11 +17,11 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * The queue as a whole, over a pool of connections: enqueueing (status record, list push and event in one
- * MULTI/EXEC round trip, so a task is either fully accepted or not at all), status lookup and the upkeep that keeps
- * tasks moving (heartbeats, due retries, reaping dead consumers); {@link DeadLetters} and {@link QueueStats} share
- * its pool. Each consumer loop gets
- * its own connection through {@link #consumer(String)}.
+ * The queue as a whole, over a pool of connections: enqueueing (one Lua script, one round trip: limits, backlog
+ * cap, idempotency key, status records, list pushes, events and counters, so a task is either fully accepted or
+ * not at all), status lookup and the upkeep that keeps tasks moving (heartbeats, due retries, reaping dead
+ * consumers); {@link DeadLetters} and {@link QueueStats} share its pool. Each consumer loop gets
+ * its own connection through {@link #consumer(String, Map)}.
  */
 @ApplicationScoped
 public class RedisTaskQueue {
@@ -55,19 +55,16 @@ public class RedisTaskQueue {
         client.close();
     }
 
-    /** Accepts a task: status record, queue entry and event, all or nothing. */
-    public void enqueue(Task task) {
-        Instant now = Instant.now();
-        try (AbstractTransaction tx = client.multi()) {
-            tx.hset(keys.task(task.id()), Map.of(
-                    TaskRecord.ID, task.id(),
-                    TaskRecord.TYPE, task.type(),
-                    TaskRecord.STATE, TaskState.QUEUED.wireName(),
-                    TaskRecord.ATTEMPTS, "0",
-                    TaskRecord.CREATED_AT, task.createdAt().toString()));
-            tx.lpush(keys.ready(), TaskCodec.encode(task));
-            tx.publish(keys.events(), TaskEvents.stateChanged(task.id(), TaskState.QUEUED, now));
-            tx.exec();
+    /**
+     * Accepts a request's tasks, all or nothing, in one round trip ({@code enqueue.lua}): an idempotency key seen
+     * before answers with its task, a full backlog or a used-up quota refuses; otherwise each task's status record,
+     * queue entry, event and counters are written and the quotas counted.
+     *
+     * @throws QueueUnavailableException when Redis did not answer; the tasks may or may not have been stored
+     */
+    public EnqueueOutcome enqueue(EnqueueRequest request) {
+        try {
+            return EnqueueScript.run(client, keys, request, settings.backlogCap(), Instant.now());
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }

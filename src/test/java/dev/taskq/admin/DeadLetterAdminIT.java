@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,6 +70,9 @@ class DeadLetterAdminIT extends DeployedAppBase {
         }
     }
 
+    /** What the admin console (and any script) sends with a state change: no cross-site form can. */
+    private static final String[] REQUESTED_BY = {"X-Requested-By", "taskq-test"};
+
     @Test
     void aDeadTaskCanBeListedRequeuedAndIsThenMailed() throws Exception {
         Http admin = http().as(ADMIN, PASSWORD);
@@ -103,8 +107,13 @@ class DeadLetterAdminIT extends DeployedAppBase {
 
             assertEquals(409, admin.post("api/admin/dead-letters/" + id + "/requeue", "application/json",
                     new byte[0]).statusCode());
-            assertEquals(204, admin.delete("api/admin/dead-letters/" + id).statusCode());
-            assertEquals(404, admin.delete("api/admin/dead-letters/" + id).statusCode());
+            // What a cross-site form could send with the admin's cached credentials: refused, nothing changed.
+            assertEquals(403, admin.delete("api/admin/dead-letters/" + id).statusCode());
+            assertEquals(403, admin.post("api/admin/dead-letters/" + id + "/requeue",
+                    "application/x-www-form-urlencoded", "x=1".getBytes(StandardCharsets.UTF_8)).statusCode());
+            assertTrue(redis.jedis().hexists(RedisProbe.PREFIX + "dead", id), "still there");
+            assertEquals(204, admin.delete("api/admin/dead-letters/" + id, REQUESTED_BY).statusCode());
+            assertEquals(404, admin.delete("api/admin/dead-letters/" + id, REQUESTED_BY).statusCode());
             assertTrue(!redis.jedis().hexists(RedisProbe.PREFIX + "dead", id));
         }
     }

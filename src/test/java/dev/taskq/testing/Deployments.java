@@ -14,6 +14,10 @@ public final class Deployments {
     /** bindHttpPort in arquillian.xml. */
     private static final String HTTP_PORT = System.getProperty("taskq.test.http.port", "18080");
 
+    /** The default test deployment's limits: none (a later line of moreSettings wins over these). */
+    static final String LIMITS_OFF = "taskq.limit.recipient-per-hour=0\ntaskq.limit.recipient-per-day=0\n"
+            + "taskq.limit.client-per-hour=0\ntaskq.backlog.max=0\n";
+
     private Deployments() {
     }
 
@@ -38,7 +42,9 @@ public final class Deployments {
         WebArchive war = ShrinkWrap.create(WebArchive.class, name + ".war")
                 .merge(ShrinkWrap.createFromZipFile(WebArchive.class, packaged));
         // Lowest-priority config source: the test's settings, as an operator would give them.
-        war.addAsResource(new StringAsset("redis.url=" + redisUrl + "\ntaskq.consumers=3\n" + moreSettings),
+        // The abuse limits are off unless a test sets them: most tests send many mails from one client.
+        war.addAsResource(new StringAsset("redis.url=" + redisUrl + "\ntaskq.consumers=3\n" + LIMITS_OFF
+                        + moreSettings),
                 "META-INF/microprofile-config.properties");
         return war;
     }
