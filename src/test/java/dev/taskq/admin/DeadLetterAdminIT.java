@@ -128,7 +128,7 @@ class DeadLetterAdminIT extends DeployedAppBase {
             assertEquals(202, admin.post("api/admin/dead-letters/" + task.id() + "/requeue", "application/json",
                     new byte[0]).statusCode());
             // A second operator's delete, sent from a page loaded before the re-queue:
-            assertEquals(404, admin.delete("api/admin/dead-letters/" + task.id()).statusCode());
+            assertEquals(404, admin.delete("api/admin/dead-letters/" + task.id(), REQUESTED_BY).statusCode());
             assertEquals(1, Mailbox.await(email, 1).size(), "the live task still ran");
             assertEquals("succeeded", redis.taskRecord(task.id()).get("status"), "its record was kept");
             assertNull(redis.jedis().zscore(RedisProbe.PREFIX + "dead:at", task.id()), "the index follows");
@@ -162,8 +162,8 @@ class DeadLetterAdminIT extends DeployedAppBase {
             assertTrue(Mailbox.to("other@" + domain).isEmpty(), "another reason is left alone");
             assertTrue(redis.jedis().hexists(RedisProbe.PREFIX + "dead", other.id()));
             assertTrue(redis.jedis().hexists(RedisProbe.PREFIX + "dead", unreadable), "an unreadable one stays");
-            assertEquals(204, admin.delete("api/admin/dead-letters/" + unreadable).statusCode());
-            assertEquals(204, admin.delete("api/admin/dead-letters/" + other.id()).statusCode());
+            assertEquals(204, admin.delete("api/admin/dead-letters/" + unreadable, REQUESTED_BY).statusCode());
+            assertEquals(204, admin.delete("api/admin/dead-letters/" + other.id(), REQUESTED_BY).statusCode());
         }
     }
 
