@@ -1,8 +1,6 @@
 package dev.taskq.testing;
 
 import java.io.File;
-import java.net.MalformedURLException;
-import java.net.URI;
 import java.net.URL;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
@@ -10,9 +8,6 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /** The one deployment factory: the WAR the build produced, configured for the test servers. */
 public final class Deployments {
-
-    /** bindHttpPort in arquillian.xml. */
-    private static final String HTTP_PORT = System.getProperty("taskq.test.http.port", "18080");
 
     private Deployments() {
     }
@@ -29,7 +24,11 @@ public final class Deployments {
         return war(name, redisUrl, "");
     }
 
-    /** As {@link #war(String, String)}, with more MicroProfile Config lines ({@code name=value\n…}). */
+    /**
+     * As {@link #war(String, String)}, with more MicroProfile Config lines ({@code name=value\n…}), the test's own
+     * settings, as an operator would give them. The shared test Redis comes from the server's environment
+     * ({@code REDIS_URL}), as in production; a test that points the WAR at a Redis of its own outranks it.
+     */
     public static WebArchive war(String name, String redisUrl, String moreSettings) {
         File packaged = new File("target/taskq.war");
         if (!packaged.isFile()) {
@@ -37,18 +36,21 @@ public final class Deployments {
         }
         WebArchive war = ShrinkWrap.create(WebArchive.class, name + ".war")
                 .merge(ShrinkWrap.createFromZipFile(WebArchive.class, packaged));
-        // Lowest-priority config source: the test's settings, as an operator would give them.
-        war.addAsResource(new StringAsset("redis.url=" + redisUrl + "\ntaskq.consumers=3\n" + moreSettings),
-                "META-INF/microprofile-config.properties");
+        String settings = "taskq.consumers=3\n" + moreSettings;
+        boolean fromEnvironment = redisUrl.equals(System.getenv("REDIS_URL"));
+        if (!fromEnvironment) {
+            // Above environment variables (300), so that this Redis wins over the server's REDIS_URL.
+            settings = "config_ordinal=400\nredis.url=" + redisUrl + "\n" + settings;
+        }
+        war.addAsResource(new StringAsset(settings), "META-INF/microprofile-config.properties");
         return war;
     }
 
-    /** Where a deployment named {@code name} answers, for tests that deploy it themselves. */
+    /**
+     * Where a deployment named {@code name} answers, for tests that deploy it themselves (Arquillian's
+     * {@code Deployer}): the URL the container adapter reported for it.
+     */
     public static URL url(String name) {
-        try {
-            return URI.create("http://localhost:" + HTTP_PORT + "/" + name + "/").toURL();
-        } catch (MalformedURLException e) {
-            throw new IllegalArgumentException(e);
-        }
+        return DeploymentUrls.of(name);
     }
 }

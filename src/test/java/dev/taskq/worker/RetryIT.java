@@ -1,5 +1,6 @@
 package dev.taskq.worker;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -116,18 +117,13 @@ class RetryIT {
         assertEquals(count, Mailbox.countToDomain(domain), "every mail went out once SMTP was back");
     }
 
-    private static void awaitEveryTaskRetrying(Http http, List<URI> tasks) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
+    /** Every task had an attempt fail while SMTP was down. */
+    private static void awaitEveryTaskRetrying(Http http, List<URI> tasks) {
         for (URI task : tasks) {
-            String status;
-            do {
-                status = Json.createReader(new java.io.StringReader(http.get(task).body())).readObject()
-                        .getString("status");
-                if (!status.equals("retrying")) {
-                    Thread.sleep(20);
-                }
-            } while (!status.equals("retrying") && System.nanoTime() < deadline);
-            assertEquals("retrying", status, "an attempt failed while SMTP was down");
+            await("an attempt of " + task + " failed while SMTP was down").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> Json.createReader(new java.io.StringReader(http.get(task).body())).readObject()
+                            .getString("status"), "retrying"::equals);
         }
     }
 }
