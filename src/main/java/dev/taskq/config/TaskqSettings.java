@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
 import java.util.regex.Pattern;
+import dev.taskq.queue.SendRate;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import redis.clients.jedis.util.JedisURIHelper;
 
@@ -32,12 +33,16 @@ public class TaskqSettings {
     String keyPrefix;
 
     @Inject
-    @ConfigProperty(name = "taskq.max-attempts", defaultValue = "5")
+    @ConfigProperty(name = "taskq.max-attempts", defaultValue = "25")
     int maxAttempts;
 
     @Inject
     @ConfigProperty(name = "taskq.retry.base-delay-ms", defaultValue = "1000")
     long retryBaseDelayMillis;
+
+    @Inject
+    @ConfigProperty(name = "taskq.retry.max-delay-seconds", defaultValue = "14400")
+    long retryMaxDelaySeconds;
 
     @Inject
     @ConfigProperty(name = "taskq.handler-timeout-seconds", defaultValue = "30")
@@ -59,6 +64,10 @@ public class TaskqSettings {
     @ConfigProperty(name = "taskq.retention.dead-seconds", defaultValue = "604800")
     long deadRetentionSeconds;
 
+    @Inject
+    @ConfigProperty(name = "taskq.mail-rate", defaultValue = " ")
+    String mailRate;
+
     @PostConstruct
     void check() {
         URI uri = redisUri();
@@ -73,12 +82,18 @@ public class TaskqSettings {
         }
         requireBetween("taskq.max-attempts", maxAttempts, 1, 100);
         requireBetween("taskq.retry.base-delay-ms", retryBaseDelayMillis, 1, 3_600_000);
+        requireBetween("taskq.retry.max-delay-seconds", retryMaxDelaySeconds, 1, 7 * 86400);
         requireBetween("taskq.handler-timeout-seconds", handlerTimeoutSeconds, 1, 3600);
         requireBetween("taskq.shutdown-grace-ms", shutdownGraceMillis, 0, 600_000);
         requireBetween("taskq.heartbeat-ttl-seconds", heartbeatTtlSeconds, 3, 3600);
         if (shutdownGraceMillis >= heartbeatTtlSeconds * 1000) {
             // Heartbeats stop at shutdown: a longer grace would let another server's reaper re-run held tasks.
             throw new IllegalStateException("taskq.shutdown-grace-ms must be shorter than taskq.heartbeat-ttl-seconds");
+        }
+        try {
+            mailRate();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("taskq.mail-rate (TASKQ_MAIL_RATE): " + e.getMessage());
         }
         requireBetween("taskq.retention.succeeded-seconds", succeededRetentionSeconds, 1, Integer.MAX_VALUE);
         requireBetween("taskq.retention.dead-seconds", deadRetentionSeconds, 1, Integer.MAX_VALUE);
@@ -119,6 +134,11 @@ public class TaskqSettings {
         return Duration.ofMillis(retryBaseDelayMillis);
     }
 
+    /** Longest delay between two runs of a failing task. */
+    public Duration retryMaxDelay() {
+        return Duration.ofSeconds(retryMaxDelaySeconds);
+    }
+
     public Duration handlerTimeout() {
         return Duration.ofSeconds(handlerTimeoutSeconds);
     }
@@ -131,6 +151,11 @@ public class TaskqSettings {
     /** A consumer whose heartbeat is older than this is presumed dead and its tasks are re-queued. */
     public Duration heartbeatTtl() {
         return Duration.ofSeconds(heartbeatTtlSeconds);
+    }
+
+    /** How many mails all servers on this Redis together may send, e.g. {@code 14/s,50000/day}; none by default. */
+    public SendRate mailRate() {
+        return SendRate.parse(mailRate);
     }
 
     public Duration succeededRetention() {

@@ -1,18 +1,26 @@
 package dev.taskq.mail;
 
+import dev.taskq.i18n.Languages;
 import dev.taskq.queue.Task;
+import dev.taskq.worker.ServiceUnavailableException;
 import dev.taskq.worker.TaskHandler;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
+import java.nio.file.Path;
 import java.util.Deque;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * Sends the confirmation mail for a submission; the result kept with the task is the mail's Message-ID.
@@ -20,6 +28,10 @@ import java.util.concurrent.TimeUnit;
  * borrows an idle one or opens one, and gives it back only after a clean send. A connection that failed is closed,
  * never reused; one idle for long or used for many mails is replaced, so servers' idle timeouts and per-connection
  * limits are not hit. There are at most as many connections as handler runs at a time.
+ * <p>
+ * It sends with {@link SmtpSettings} (the server's session plus timeouts and TLS where that says nothing), names
+ * each failure's kind with {@link SmtpFailures}, and renders the mail with {@link MailTemplates}. Templates and
+ * settings are checked when the application starts: a broken template directory fails the deployment.
  */
 @ApplicationScoped
 public class ConfirmationMailHandler implements TaskHandler {
@@ -29,9 +41,23 @@ public class ConfirmationMailHandler implements TaskHandler {
     /** Well below the idle timeouts SMTP servers use (RFC 5321 suggests at least 5 minutes). */
     static final long MAX_IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
     static final int MAX_MAILS_PER_CONNECTION = 100;
+    /**
+     * After the server throttled us, probes fail for this long: connecting alone would succeed at once, and the
+     * consumers would come back to the same refusal (the task waits, spending no attempt).
+     */
+    static final long THROTTLE_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private static final Logger LOG = Logger.getLogger(ConfirmationMailHandler.class.getName());
 
     @Resource(lookup = MailSessionName.JNDI)
     Session mailSession;
+
+    @Inject
+    MailSettings settings;
+
+    private volatile SmtpSettings smtp;
+    private volatile long throttledUntil = System.nanoTime();
+    private volatile MailTemplates templates;
 
     /** An open connection and what it has done so far. */
     private record Connection(Transport transport, int mailsSent, long idleSince) {
@@ -46,9 +72,25 @@ public class ConfirmationMailHandler implements TaskHandler {
     private final Deque<Connection> idle = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
 
-    /** The task payload a submission becomes. */
-    public static Map<String, String> payload(String name, String email, String message) {
-        return Map.of("name", name, "email", email, "message", message);
+    /** The task payload a submission becomes; {@code locale} is the visitor's language, the mail's too. */
+    public static Map<String, String> payload(String name, String email, String message, Locale locale) {
+        return Map.of("name", name, "email", email, "message", message, "locale", locale.toLanguageTag());
+    }
+
+    /** At deployment: settings and templates are checked (and the way mail goes out is logged, once). */
+    void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
+        configure(mailSession, settings.tls(), settings.templates());
+        LOG.info(() -> "Confirmation mails go to " + smtp.describe() + ", templates: "
+                + (settings.templates() == null ? "built in" : settings.templates().toAbsolutePath()
+                + " (built-in ones where a file is missing)"));
+    }
+
+    /** Sets the handler up from a session, an SMTP_TLS value and a template directory (each may be null). */
+    void configure(Session session, String tls, Path templateDirectory) {
+        MailTemplates checked = new MailTemplates(templateDirectory);
+        checked.validate();
+        smtp = SmtpSettings.of(session, tls);
+        templates = checked;
     }
 
     @Override
@@ -57,14 +99,28 @@ public class ConfirmationMailHandler implements TaskHandler {
     }
 
     @Override
-    public String handle(Task task) throws MessagingException {
+    public boolean sendsMail() {
+        return true;
+    }
+
+    @Override
+    public String handle(Task task) throws Exception {
         Map<String, String> payload = task.payload();
-        MimeMessage mail = ConfirmationMail.compose(mailSession,
+        Locale locale = Languages.of(payload == null ? null : payload.get("locale"));
+        Map<String, Object> view = ConfirmationMail.view(locale, task.id(),
                 required(payload, "name"), required(payload, "email"), required(payload, "message"));
-        Connection connection = borrow(mail);
+        MimeMessage mail = ConfirmationMail.compose(smtp.session(), task.id(), required(payload, "email"), locale,
+                templates.render(locale, view));
+        Connection connection = borrow();
         try {
             connection.transport().sendMessage(mail, mail.getAllRecipients());
-        } catch (MessagingException | RuntimeException e) {
+        } catch (MessagingException e) {
+            closeQuietly(connection.transport());
+            if (SmtpFailures.throttling(e)) {
+                throttledUntil = System.nanoTime() + THROTTLE_PAUSE_NANOS;
+            }
+            throw SmtpFailures.classify(e, false, smtp.describe());
+        } catch (RuntimeException e) {
             closeQuietly(connection.transport());
             throw e;
         }
@@ -72,7 +128,23 @@ public class ConfirmationMailHandler implements TaskHandler {
         return mail.getMessageID();
     }
 
-    private Connection borrow(MimeMessage mail) throws MessagingException {
+    /**
+     * Connects and disconnects (greeting, EHLO, STARTTLS, AUTH, QUIT), bounded by the SMTP timeouts; fails without
+     * connecting for a while after the server throttled us.
+     */
+    @Override
+    public void probe() throws Exception {
+        long pause = throttledUntil - System.nanoTime();
+        if (pause > 0) {
+            throw new ServiceUnavailableException(SmtpFailures.SERVICE, smtp.describe()
+                    + ": throttled by the mail server; sending again in " + TimeUnit.NANOSECONDS.toSeconds(pause)
+                    + " s", null);
+        }
+        Transport transport = connect(false);
+        closeQuietly(transport);
+    }
+
+    private Connection borrow() throws ServiceUnavailableException {
         Connection connection;
         while ((connection = idle.pollFirst()) != null) {
             if (connection.reusable()) {
@@ -80,10 +152,36 @@ public class ConfirmationMailHandler implements TaskHandler {
             }
             closeQuietly(connection.transport());
         }
-        // The transport Transport.send would use for this recipient, connected the same way (session settings).
-        Transport transport = mailSession.getTransport(mail.getAllRecipients()[0]);
-        transport.connect();
-        return new Connection(transport, 0, System.nanoTime());
+        return new Connection(connect(true), 0, System.nanoTime());
+    }
+
+    /**
+     * A connected transport, or the reason why the mail server is unavailable (with {@code log}, in one log line;
+     * probes do not log, the loop reports the outage).
+     */
+    private Transport connect(boolean log) throws ServiceUnavailableException {
+        SmtpSettings current = smtp;
+        if (current.refusal() != null) {
+            if (log) {
+                LOG.warning(() -> "No mail sent: " + current.refusal());
+            }
+            throw new ServiceUnavailableException(SmtpFailures.SERVICE, current.refusal(), null);
+        }
+        Transport transport = null;
+        try {
+            transport = current.session().getTransport(current.protocol());
+            transport.connect();
+            return transport;
+        } catch (MessagingException e) {
+            if (transport != null) {
+                closeQuietly(transport);
+            }
+            ServiceUnavailableException unavailable = SmtpFailures.unavailable(e, current.describe());
+            if (log) {
+                LOG.warning(() -> "No mail sent, mail server unavailable: " + unavailable.getMessage());
+            }
+            throw unavailable;
+        }
     }
 
     private void giveBack(Connection connection) {

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.Collectors;
 import redis.clients.jedis.commands.ScriptingKeyCommands;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -15,9 +16,12 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * A Lua script kept as a file, {@code src/main/resources/dev/taskq/queue/scripts/<name>.lua} (its KEYS and ARGV
  * documented at its top). It is run by its SHA-1 ({@code EVALSHA}), so the text crosses the network only when Redis
  * does not know it yet (first use, or after a restart or {@code SCRIPT FLUSH}); then {@code EVAL} sends it and Redis
- * caches it again.
+ * caches it again. A line {@code -- #include <name>} is replaced by {@code scripts/include/<name>.lua}, so scripts
+ * can share functions.
  */
 public final class LuaScript {
+
+    private static final String INCLUDE = "-- #include ";
 
     private final String name;
     private final String source;
@@ -31,12 +35,19 @@ public final class LuaScript {
 
     /** Reads the script {@code scripts/<name>.lua} next to this class. */
     public static LuaScript load(String name) {
-        String path = "scripts/" + name + ".lua";
+        String source = read("scripts/" + name + ".lua").lines()
+                .map(line -> line.startsWith(INCLUDE) ? read("scripts/include/" + line.substring(INCLUDE.length()).strip()
+                        + ".lua") : line)
+                .collect(Collectors.joining("\n", "", "\n"));
+        return new LuaScript(name, source);
+    }
+
+    private static String read(String path) {
         try (InputStream in = LuaScript.class.getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalStateException("Lua script " + path + " is missing from the WAR");
             }
-            return new LuaScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

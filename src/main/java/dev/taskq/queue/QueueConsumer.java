@@ -1,31 +1,64 @@
 package dev.taskq.queue;
 
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.function.Supplier;
-import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.args.ListDirection;
-import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * What one consumer loop does in Redis, over a connection of its own (blocking pops must not share one).
- * A task taken with {@link #take} sits on this consumer's processing list until one of {@link #succeeded},
- * {@link #retryLater} or {@link #dead} removes it, in the same transaction that records the outcome.
- * After a connection failure the next call opens a new connection.
+ * What one consumer loop does in Redis, over a connection of its own (blocking pops must not share one). A task it
+ * takes sits on its processing list — its lease, alive while its heartbeat is — until an outcome script removes it.
+ * Every outcome is fenced: it is recorded only if the entry is still on this consumer's list, so a consumer whose
+ * tasks were re-queued by a reaper, or that repeats an outcome whose reply was lost, changes nothing. Each outcome
+ * script also takes the next task, so a busy consumer needs two round trips per task: outcome-and-take, and start.
+ * After a connection failure the next call opens a new connection and first puts back whatever a lost reply left on
+ * the list, except the task being run. Outages surface as {@link QueueUnavailableException}.
  */
 public final class QueueConsumer implements AutoCloseable {
 
     private static final int MAX_TEXT = 2000;
+    private static final JsonProvider JSON = JsonProvider.provider();
 
-    /** What {@link #started} learnt: the attempt number, and the result of an earlier run that already succeeded. */
-    public record Start(int attempt, String earlierResult) {
+    private static final LuaScript TAKE = LuaScript.load("take");
+    private static final LuaScript START = LuaScript.load("start");
+    private static final LuaScript SUCCEED = LuaScript.load("succeed");
+    private static final LuaScript RETRY = LuaScript.load("retry");
+    private static final LuaScript DEAD = LuaScript.load("dead");
+    private static final LuaScript PARK = LuaScript.load("park");
+    private static final LuaScript DISCARD = LuaScript.load("discard");
+
+    /** What asking for the next task gave. */
+    public enum Took { NOT_ASKED, TAKEN, EMPTY, PAUSED }
+
+    /**
+     * The reply to an outcome (or a plain take).
+     *
+     * @param applied whether the outcome was recorded (false: this consumer no longer held the task)
+     * @param took    what became of the request for the next task
+     * @param entry   the next task's raw entry when {@code took} is {@link Took#TAKEN}
+     */
+    public record Next(boolean applied, Took took, String entry) {
+    }
+
+    /** What {@link #start} found. */
+    public enum Started { STARTED, NOT_HELD, PAUSED, RATE_LIMITED }
+
+    /**
+     * The reply to {@link #start}: the attempt number, and the result of an earlier run that already succeeded; or,
+     * when the send rate is used up, how long it stays so.
+     */
+    public record Start(Started status, int attempt, String earlierResult, long waitMillis) {
+    }
+
+    /** The send rate a task type is subject to, and the name of the budget it shares with other types. */
+    public record Rate(String group, SendRate rate) {
     }
 
     private final RedisEndpoint endpoint;
@@ -33,130 +66,190 @@ public final class QueueConsumer implements AutoCloseable {
     private final String consumerId;
     private final Duration succeededRetention;
     private final Duration deadRetention;
+    private final Duration heartbeatTtl;
+    private final String processing;
+    private final Map<String, Rate> rates;
     private volatile Jedis connection;
-    private boolean connectionIsNew;
+    /** The entry this consumer holds and runs (kept when a new connection puts back what lost replies left). */
+    private String held;
     /** Set by {@link #closeForGood()}: no command may reopen a connection any more. */
     private volatile boolean closedForGood;
 
     QueueConsumer(RedisEndpoint endpoint, RedisKeys keys, String consumerId,
-                  Duration succeededRetention, Duration deadRetention) {
+                  Duration succeededRetention, Duration deadRetention, Duration heartbeatTtl,
+                  Map<String, Rate> rates) {
+        this.rates = Map.copyOf(rates);
+        this.heartbeatTtl = heartbeatTtl;
         this.endpoint = endpoint;
         this.keys = keys;
         this.consumerId = consumerId;
         this.succeededRetention = succeededRetention;
         this.deadRetention = deadRetention;
+        this.processing = keys.processing(consumerId);
     }
 
     public String consumerId() {
         return consumerId;
     }
 
+    /** Takes the next task if there is one and the queue is not paused; never blocks. */
+    public Next take() {
+        return next(TAKE, outcomeKeys(), outcomeArgs(true, ""));
+    }
+
     /**
-     * Waits up to {@code timeout} for the next task and moves it, atomically, onto this consumer's processing list.
+     * Waits up to one second for a task and moves it, atomically, onto this consumer's processing list.
      *
      * @return the raw entry, or null when none arrived in time
      */
-    public String take(Duration timeout) {
-        return withConnection(jedis -> {
-            if (connectionIsNew) {
-                requeueUnknownHeldTasks(jedis);
-                connectionIsNew = false;
-            }
-            return jedis.blmove(keys.ready(), keys.processing(consumerId),
-                    ListDirection.RIGHT, ListDirection.LEFT, timeout.toMillis() / 1000.0);
-        });
+    public String takeBlocking() {
+        String entry = withConnection(jedis -> jedis.blmove(keys.ready(), processing,
+                ListDirection.RIGHT, ListDirection.LEFT, RedisEndpoint.BLOCKING_POP_SECONDS));
+        if (entry != null) {
+            held = entry;
+        }
+        return entry;
     }
 
     /**
-     * A loop only takes when it holds nothing, so anything on its processing list then is a task whose BLMOVE
-     * reply was lost with a broken connection: it goes back to the queue instead of staying stuck.
+     * Records the start of a run of a task just taken. {@code at} is kept by the caller: repeated after a lost reply
+     * with the same {@code at}, the start is not counted twice.
      */
-    private void requeueUnknownHeldTasks(Jedis jedis) {
-        Instant now = Instant.now();
-        jedis.eval(RedisScripts.RELEASE,
-                List.of(keys.processing(consumerId), keys.heartbeat(consumerId), keys.ready(), keys.consumers()),
-                List.of(consumerId, "1", keys.tag(), now.toString(), "0"));
-    }
-
-    /** Records the start of an attempt. */
-    public Start started(Task task) {
-        Instant now = Instant.now();
-        String record = keys.task(task.id());
-        return transaction(tx -> {
-            // id, type and createdAt again: a task pushed by another producer may come without a record.
-            tx.hset(record, Map.of(TaskRecord.ID, task.id(), TaskRecord.TYPE, task.type(),
-                    TaskRecord.CREATED_AT, task.createdAt().toString(),
-                    TaskRecord.STATE, TaskState.PROCESSING.wireName(), TaskRecord.STARTED_AT, now.toString()));
-            Response<Long> attempt = tx.hincrBy(record, TaskRecord.ATTEMPTS, 1);
-            Response<String> result = tx.hget(record, TaskRecord.RESULT);
-            tx.publish(keys.events(), TaskEvents.stateChanged(task.id(), TaskState.PROCESSING, now));
-            return () -> new Start(attempt.get().intValue(), result.get());
-        });
+    public Start start(Task task, String entry, Instant at) {
+        long waitMicros = Math.max(0, Duration.between(task.createdAt(), at).toNanos() / 1000);
+        List<String> keyList = new ArrayList<>(List.of(processing, keys.ready(), keys.paused(),
+                keys.consumer(consumerId), keys.events(), keys.statsTotal(), keys.statsMinute(minute(at)),
+                keys.task(task.id())));
+        List<String> args = new ArrayList<>(List.of(entry, String.valueOf(at.toEpochMilli()), at.toString(),
+                task.id(), task.type(), task.createdAt().toString(), String.valueOf(DurationBuckets.of(waitMicros)),
+                String.valueOf(waitMicros / 1000)));
+        Rate rate = rates.get(task.type());
+        if (rate != null) {
+            args.add(String.valueOf(rate.rate().windows().size()));
+            for (SendRate.Window window : rate.rate().windows()) {
+                keyList.add(keys.sendRate(rate.group(), window.length()));
+                args.add(String.valueOf(window.limit()));
+                args.add(String.valueOf(window.length().toMillis()));
+            }
+        }
+        List<?> reply = (List<?>) withConnection(jedis -> START.run(jedis, keyList, args));
+        int code = ((Long) reply.get(0)).intValue();
+        if (code != 1) {
+            held = null;
+        }
+        return switch (code) {
+            case 1 -> new Start(Started.STARTED, ((Long) reply.get(1)).intValue(), (String) reply.get(2), 0);
+            case 3 -> new Start(Started.PAUSED, 0, null, 0);
+            case 4 -> new Start(Started.RATE_LIMITED, 0, null, (Long) reply.get(1));
+            default -> new Start(Started.NOT_HELD, 0, null, 0);
+        };
     }
 
     /** Acknowledges the task and records its result, atomically: the result is the proof it ran. */
-    public void succeeded(Task task, String rawEntry, String result) {
+    public Next succeeded(Task task, String entry, String result, long runMicros, boolean takeNext) {
         Instant now = Instant.now();
-        String record = keys.task(task.id());
-        transaction(tx -> {
-            tx.lrem(keys.processing(consumerId), 1, rawEntry);
-            tx.hset(record, TaskRecord.STATE, TaskState.SUCCEEDED.wireName());
-            tx.hset(record, TaskRecord.FINISHED_AT, now.toString());
-            if (result != null) {
-                tx.hset(record, TaskRecord.RESULT, bounded(result));
-            }
-            tx.expire(record, succeededRetention.toSeconds());
-            tx.publish(keys.events(), TaskEvents.stateChanged(task.id(), TaskState.SUCCEEDED, now));
-            return () -> null;
-        });
+        List<String> keyList = outcomeKeys(now, keys.task(task.id()));
+        List<String> args = outcomeArgs(takeNext, entry, now);
+        args.addAll(List.of(task.id(), task.type(), result == null ? "" : bounded(result),
+                String.valueOf(succeededRetention.toSeconds()), String.valueOf(DurationBuckets.of(runMicros)),
+                String.valueOf(runMicros / 1000)));
+        return next(SUCCEED, keyList, args);
     }
 
     /** Records a failed attempt and parks the task in the delayed set until {@code due}. */
-    public void retryLater(Task task, String rawEntry, int attempt, String error, Instant due) {
+    public Next retryLater(Task task, String entry, int attempt, String error, Instant due, long runMicros,
+                           boolean takeNext) {
         Instant now = Instant.now();
-        String record = keys.task(task.id());
-        transaction(tx -> {
-            tx.lrem(keys.processing(consumerId), 1, rawEntry);
-            tx.zadd(keys.delayed(), due.toEpochMilli(), rawEntry);
-            tx.hset(record, Map.of(TaskRecord.STATE, TaskState.RETRYING.wireName(),
-                    TaskRecord.ERROR, bounded(error),
-                    TaskRecord.ERROR_OF_ATTEMPT + attempt, bounded(now + " " + error)));
-            tx.publish(keys.events(), TaskEvents.stateChanged(task.id(), TaskState.RETRYING, now));
-            return () -> null;
-        });
+        List<String> keyList = outcomeKeys(now, keys.task(task.id()), keys.delayed(), keys.failures());
+        List<String> args = outcomeArgs(takeNext, entry, now);
+        args.addAll(List.of(task.id(), task.type(), bounded(error), String.valueOf(attempt),
+                String.valueOf(due.toEpochMilli()), String.valueOf(DurationBuckets.of(runMicros)),
+                String.valueOf(runMicros / 1000)));
+        return next(RETRY, keyList, args);
     }
 
-    /** Records the last failed attempt and moves the task to the dead letters. */
-    public void dead(Task task, String rawEntry, int attempt, String error) {
+    /**
+     * Records the last failed attempt (or, with {@code attempt} 0 and {@code runMicros} -1, a task that could not
+     * run at all) and moves the task to the dead letters.
+     */
+    public Next dead(Task task, String entry, int attempt, String error, long runMicros, boolean takeNext) {
         Instant now = Instant.now();
-        String record = keys.task(task.id());
-        transaction(tx -> {
-            tx.lrem(keys.processing(consumerId), 1, rawEntry);
-            tx.hset(keys.dead(), task.id(), deadLetter(task.id(), rawEntry, error, now));
-            tx.hset(record, Map.of(TaskRecord.STATE, TaskState.DEAD.wireName(),
-                    TaskRecord.FINISHED_AT, now.toString(),
-                    TaskRecord.ERROR, bounded(error),
-                    TaskRecord.ERROR_OF_ATTEMPT + attempt, bounded(now + " " + error)));
-            tx.expire(record, deadRetention.toSeconds());
-            tx.publish(keys.events(), TaskEvents.stateChanged(task.id(), TaskState.DEAD, now));
-            return () -> null;
-        });
+        List<String> keyList = outcomeKeys(now, keys.task(task.id()), keys.dead(), keys.deadAt(), keys.failures());
+        List<String> args = outcomeArgs(takeNext, entry, now);
+        args.addAll(List.of(task.id(), task.type(), bounded(error), String.valueOf(attempt),
+                deadLetter(task.id(), entry, error, now), String.valueOf(deadRetention.toSeconds()),
+                runMicros < 0 ? "" : String.valueOf(DurationBuckets.of(runMicros)),
+                String.valueOf(Math.max(0, runMicros) / 1000)));
+        return next(DEAD, keyList, args);
+    }
+
+    /**
+     * Sets a task aside while the service it needs is down, until {@code lookAgain}; with {@code attemptStarted}
+     * the attempt counted by {@link #start} is given back.
+     */
+    public Next park(Task task, String entry, String waitingFor, Instant lookAgain, boolean attemptStarted,
+                     boolean takeNext) {
+        Instant now = Instant.now();
+        List<String> keyList = outcomeKeys(now, keys.task(task.id()), keys.parked(task.type()));
+        List<String> args = outcomeArgs(takeNext, entry, now);
+        args.addAll(List.of(task.id(), bounded(waitingFor), String.valueOf(lookAgain.toEpochMilli()),
+                attemptStarted ? "1" : "0"));
+        return next(PARK, keyList, args);
     }
 
     /** Moves an entry that cannot be read as a task to the dead letters, under a new id, with the reason. */
-    public void unreadable(String rawEntry, String reason) {
+    public Next unreadable(String entry, String reason, boolean takeNext) {
+        Instant now = Instant.now();
         String id = UUID.randomUUID().toString();
+        List<String> keyList = outcomeKeys(now, keys.dead(), keys.deadAt());
+        List<String> args = outcomeArgs(takeNext, entry, now);
         // A foreign entry may be of any size: keep enough of it to see what it was.
-        String letter = deadLetter(id, bounded(rawEntry), reason, Instant.now());
-        transaction(tx -> {
-            tx.lrem(keys.processing(consumerId), 1, rawEntry);
-            tx.hset(keys.dead(), id, letter);
-            return () -> null;
-        });
+        args.addAll(List.of(id, deadLetter(id, bounded(entry), reason, now)));
+        return next(DISCARD, keyList, args);
+    }
+
+    private Next next(LuaScript script, List<String> keyList, List<String> args) {
+        List<?> reply = (List<?>) withConnection(jedis -> script.run(jedis, keyList, args));
+        boolean applied = ((Long) reply.get(0)) == 1;
+        Took took = switch (((Long) reply.get(1)).intValue()) {
+            case 1 -> Took.TAKEN;
+            case 2 -> Took.EMPTY;
+            case 3 -> Took.PAUSED;
+            default -> Took.NOT_ASKED;
+        };
+        String entry = took == Took.TAKEN ? (String) reply.get(2) : null;
+        held = entry;
+        return new Next(applied, took, entry);
+    }
+
+    private List<String> outcomeKeys() {
+        return outcomeKeys(Instant.now());
+    }
+
+    private List<String> outcomeKeys(Instant now, String... more) {
+        List<String> list = new ArrayList<>(7 + more.length);
+        list.addAll(List.of(processing, keys.ready(), keys.paused(), keys.consumer(consumerId), keys.events(),
+                keys.statsTotal(), keys.statsMinute(minute(now))));
+        list.addAll(List.of(more));
+        return list;
+    }
+
+    private static List<String> outcomeArgs(boolean takeNext, String entry) {
+        return outcomeArgs(takeNext, entry, Instant.now());
+    }
+
+    private static List<String> outcomeArgs(boolean takeNext, String entry, Instant now) {
+        List<String> list = new ArrayList<>(16);
+        list.addAll(List.of(takeNext ? "1" : "0", entry, String.valueOf(now.toEpochMilli()), now.toString()));
+        return list;
+    }
+
+    private static long minute(Instant at) {
+        return at.toEpochMilli() / 60_000;
     }
 
     static String deadLetter(String id, String rawEntry, String reason, Instant at) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("id", id)
                 .add("entry", rawEntry)
                 .add("reason", bounded(reason))
@@ -164,32 +257,79 @@ public final class QueueConsumer implements AutoCloseable {
                 .build().toString();
     }
 
-    private <T> T transaction(Function<AbstractTransaction, Supplier<T>> commands) {
-        return withConnection(jedis -> {
-            try (AbstractTransaction tx = jedis.multi()) {
-                Supplier<T> result = commands.apply(tx);
-                tx.exec();
-                return result.get();
-            }
-        });
-    }
-
+    /**
+     * Runs a command on this consumer's connection, opening one if need be. An outage (see {@link RedisFailures})
+     * closes the connection and becomes a {@link QueueUnavailableException}; the caller waits and calls again.
+     */
     private <T> T withConnection(Function<Jedis, T> command) {
         Jedis jedis = connection;
         if (jedis == null) {
-            if (closedForGood) {
-                throw new IllegalStateException("consumer " + consumerId + " was cut off at shutdown");
-            }
-            jedis = endpoint.openConnection("taskq-consumer:" + consumerId);
-            connection = jedis;
-            connectionIsNew = true;
+            jedis = open();
         }
         try {
             return command.apply(jedis);
-        } catch (JedisConnectionException e) {
-            close();
+        } catch (JedisException e) {
+            if (RedisFailures.isOutage(e)) {
+                close();
+                throw new QueueUnavailableException(e);
+            }
             throw e;
         }
+    }
+
+    /**
+     * A new connection: the consumer registers (so that a reaper finds its list even before the first heartbeat)
+     * and puts back whatever a lost reply left on its list, except the task it runs; only then may it take tasks.
+     */
+    private Jedis open() {
+        if (closedForGood) {
+            throw new IllegalStateException("consumer " + consumerId + " was cut off at shutdown");
+        }
+        Jedis opened;
+        try {
+            opened = endpoint.openConnection("taskq-consumer:" + consumerId);
+        } catch (JedisException e) {
+            throw RedisFailures.isOutage(e) ? new QueueUnavailableException(e) : e;
+        }
+        try {
+            opened.psetex(keys.heartbeat(consumerId), heartbeatTtl.toMillis(), "alive");
+            opened.sadd(keys.consumers(), consumerId);
+            TaskMoves.heldBy(opened, keys, consumerId, true, false, held);
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e instanceof JedisException jedisError && RedisFailures.isOutage(jedisError)
+                    ? new QueueUnavailableException(e) : e;
+        }
+        synchronized (this) {
+            if (closedForGood) { // cut off while the connection was opened
+                opened.close();
+                throw new IllegalStateException("consumer " + consumerId + " was cut off at shutdown");
+            }
+            connection = opened;
+        }
+        return opened;
+    }
+
+    /**
+     * Puts whatever this consumer holds back at the front of the queue: after an unexpected error while processing
+     * it, so that it runs again (its attempts are counted; out of them, it is dead-lettered).
+     */
+    public void putBack() {
+        withConnection(jedis -> TaskMoves.heldBy(jedis, keys, consumerId, true, false, null));
+        held = null;
+    }
+
+    /**
+     * Takes over the entry another loop of this consumer id was running (a stuck loop given up on), so that an
+     * outcome can be recorded for it from here.
+     */
+    public void adopt(String entry) {
+        held = entry;
+    }
+
+    /** Forgets which entry this consumer runs: its next connection puts everything on its list back. */
+    public void forgetHeld() {
+        held = null;
     }
 
     static String bounded(String text) {
@@ -201,11 +341,13 @@ public final class QueueConsumer implements AutoCloseable {
      * so shutdown may safely put what it held back on the queue. Safe from another thread.
      */
     public void closeForGood() {
-        closedForGood = true;
+        synchronized (this) {
+            closedForGood = true;
+        }
         close();
     }
 
-    /** Closes the connection; safe from another thread, where it also unblocks a pending {@link #take}. */
+    /** Closes the connection; safe from another thread, where it also unblocks a pending {@link #takeBlocking}. */
     @Override
     public void close() {
         Jedis jedis = connection;

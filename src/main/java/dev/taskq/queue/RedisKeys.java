@@ -1,5 +1,7 @@
 package dev.taskq.queue;
 
+import java.time.Duration;
+
 /**
  * The one place that names Redis keys. Every key starts with the configured prefix written as a Redis Cluster hash
  * tag ({@code {taskq}:…}), so all keys of one queue live in one slot and multi-key commands stay legal on a cluster.
@@ -42,11 +44,6 @@ public final class RedisKeys {
         return tag + ":dead";
     }
 
-    /** The prefix of every key, for Lua scripts that derive the status record key from a task id. */
-    String tag() {
-        return tag + ":";
-    }
-
     /** Hash holding a task's status record. */
     public String task(String taskId) {
         return tag + ":task:" + taskId;
@@ -55,6 +52,51 @@ public final class RedisKeys {
     /** Pub/sub channel on which every state change is published. */
     public String events() {
         return tag + ":events";
+    }
+
+    /** Hash describing a consumer loop for operators: host, server, startedAt, task, taskSince, processed, failed. */
+    public String consumer(String consumerId) {
+        return tag + ":consumer:" + consumerId;
+    }
+
+    /** Sorted set of tasks of one type waiting out an outage of the service they need (score = when to look again). */
+    public String parked(String taskType) {
+        return tag + ":parked:" + taskType;
+    }
+
+    /** Hash of open circuit breakers: {@code <server>|<type>} → JSON {@code {since, error, nextProbe}}. */
+    public String breakers() {
+        return tag + ":breakers";
+    }
+
+    /** String present while an operator has paused the queue: consumers on every server take nothing. */
+    public String paused() {
+        return tag + ":paused";
+    }
+
+    /** Sorted set of dead-letter ids by the time they died (epoch ms), for paging. */
+    public String deadAt() {
+        return tag + ":dead:at";
+    }
+
+    /** List of the latest failed attempts, newest first, capped: JSON {@code {id, type, attempt, error, at}}. */
+    public String failures() {
+        return tag + ":failures";
+    }
+
+    /** Hash of counters since the queue began: {@code <event>:<type>} and the wait/run histograms. */
+    public String statsTotal() {
+        return tag + ":stats:total";
+    }
+
+    /** Hash of one minute's counters (expires after a day and an hour); {@code epochMinute} = epoch ms / 60000. */
+    public String statsMinute(long epochMinute) {
+        return tag + ":stats:m:" + epochMinute;
+    }
+
+    /** Sorted set of the runs started within one window of a shared send rate (score = start, epoch ms). */
+    public String sendRate(String group, Duration window) {
+        return tag + ":rate:" + group + ":" + window.toMillis();
     }
 
     /** Pattern matching every key of this queue (for operators and tests). */

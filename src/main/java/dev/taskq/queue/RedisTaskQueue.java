@@ -142,45 +142,85 @@ public class RedisTaskQueue {
         }
     }
 
-    /** The consumer side for one consumer loop, on a connection of its own. */
-    public QueueConsumer consumer(String consumerId) {
-        return new QueueConsumer(endpoint, keys, consumerId, settings.succeededRetention(), settings.deadRetention());
+    /**
+     * The consumer side for one consumer loop, on a connection of its own; {@code rates} are the shared send rates of
+     * the task types that have one.
+     */
+    public QueueConsumer consumer(String consumerId, Map<String, QueueConsumer.Rate> rates) {
+        return new QueueConsumer(endpoint, keys, consumerId, settings.succeededRetention(), settings.deadRetention(),
+                settings.heartbeatTtl(), rates);
     }
 
-    /** Marks these consumers alive for one heartbeat TTL, and registers them where the reaper looks. */
-    public void heartbeat(List<String> consumerIds) {
+    /**
+     * Marks these consumers alive for one heartbeat TTL, and registers them where the reaper and the console look.
+     * {@code descriptions} are written once per consumer (host, server, startedAt), the rest by the outcome scripts.
+     */
+    public void heartbeat(List<String> consumerIds, Map<String, Map<String, String>> descriptions) {
         long ttlMillis = settings.heartbeatTtl().toMillis();
         try (AbstractPipeline pipeline = client.pipelined()) {
             for (String consumerId : consumerIds) {
                 pipeline.psetex(keys.heartbeat(consumerId), ttlMillis, "alive");
             }
             pipeline.sadd(keys.consumers(), consumerIds.toArray(String[]::new));
+            descriptions.forEach((consumerId, fields) -> pipeline.hset(keys.consumer(consumerId), fields));
             pipeline.sync();
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }
     }
 
-    /** Moves retries that are due back to the front of the queue; returns how many. */
-    public long promoteDueRetries() {
-        Instant now = Instant.now();
+    /** Moves retries that are due, and parked tasks whose time to look again has come, back to the queue. */
+    public long promoteDue(Iterable<String> taskTypes) {
+        double now = System.currentTimeMillis();
         try {
-            return (Long) client.eval(RedisScripts.PROMOTE_DUE, List.of(keys.delayed(), keys.ready()),
-                    List.of(String.valueOf(now.toEpochMilli()), keys.tag(), now.toString()));
+            long moved = TaskMoves.fromWaitingSet(client, keys, keys.delayed(), now);
+            for (String type : taskTypes) {
+                moved += TaskMoves.fromWaitingSet(client, keys, keys.parked(type), now);
+            }
+            return moved;
+        } catch (JedisException e) {
+            throw new QueueUnavailableException(e);
+        }
+    }
+
+    /** Puts every parked task of this type back on the queue at once: the service it waited for answers again. */
+    public long unpark(String taskType) {
+        try {
+            long moved = 0;
+            long batch;
+            do {
+                batch = TaskMoves.fromWaitingSet(client, keys, keys.parked(taskType), Double.POSITIVE_INFINITY);
+                moved += batch;
+            } while (batch == TaskMoves.BATCH);
+            return moved;
+        } catch (JedisException e) {
+            throw new QueueUnavailableException(e);
+        }
+    }
+
+    /** Shows operators that this server paused a task type ({@code state} JSON), or that it resumed (null). */
+    public void breakerState(String server, String taskType, String state) {
+        String field = server + "|" + taskType;
+        try {
+            if (state == null) {
+                client.hdel(keys.breakers(), field);
+            } else {
+                client.hset(keys.breakers(), field, state);
+            }
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }
     }
 
     /**
-     * Re-queues the tasks of every registered consumer whose heartbeat has expired (its server died);
+     * Re-queues the tasks of every registered consumer whose heartbeat has expired (its server died or stalled);
      * returns how many tasks were moved. Safe to run on several servers at once.
      */
     public long reapOrphans() {
         long moved = 0;
         try {
             for (String consumerId : client.smembers(keys.consumers())) {
-                moved += Math.max(0, release(consumerId, false));
+                moved += Math.max(0, TaskMoves.heldBy(client, keys, consumerId, false, true, null));
             }
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
@@ -191,16 +231,9 @@ public class RedisTaskQueue {
     /** At shutdown: puts whatever this consumer still holds back on the queue and forgets the consumer. */
     public long release(String consumerId) {
         try {
-            return release(consumerId, true);
+            return TaskMoves.heldBy(client, keys, consumerId, true, true, null);
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }
-    }
-
-    private long release(String consumerId, boolean force) {
-        Instant now = Instant.now();
-        return (Long) client.eval(RedisScripts.RELEASE,
-                List.of(keys.processing(consumerId), keys.heartbeat(consumerId), keys.ready(), keys.consumers()),
-                List.of(consumerId, force ? "1" : "0", keys.tag(), now.toString(), "1"));
     }
 }

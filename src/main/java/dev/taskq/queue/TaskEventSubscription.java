@@ -4,6 +4,7 @@ import dev.taskq.config.TaskqSettings;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -67,7 +68,7 @@ public final class TaskEventSubscription implements Runnable {
                                 e.getMessage());
                     }
                     failedBefore = true;
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) { // an Error too: live status would stop for good
                     LOG.log(Level.SEVERE, "Unexpected error in the Redis events subscription; subscribing again", e);
                 } finally {
                     closeConnection();
@@ -88,7 +89,7 @@ public final class TaskEventSubscription implements Runnable {
      * Ends {@link #run()} soon: unsubscribes and closes the connection from the calling thread, which unblocks
      * a pending subscribe. Safe to call from any thread, more than once.
      */
-    public void stop() {
+    public synchronized void stop() {
         stopped.countDown();
         JedisPubSub current = pubSub;
         if (current != null && current.isSubscribed()) {
@@ -99,6 +100,28 @@ public final class TaskEventSubscription implements Runnable {
             }
         }
         closeConnection();
+    }
+
+    /**
+     * Checks the subscribed connection, to be called every few seconds: sends a PING on it, and closes it (so that
+     * {@link #run()} subscribes again) when the previous PING got no answer — a half-open connection that would
+     * otherwise deliver nothing, silently, for hours. Synchronized with {@link #stop()}: both write to the connection.
+     */
+    public synchronized void checkConnection() {
+        Subscriber current = pubSub instanceof Subscriber subscriber ? subscriber : null;
+        if (current == null || !current.isSubscribed()) {
+            return;
+        }
+        if (current.pingsUnanswered.getAndIncrement() > 0) {
+            LOG.warning("Redis events subscription did not answer a PING; subscribing again");
+            closeConnection();
+            return;
+        }
+        try {
+            current.ping();
+        } catch (RuntimeException e) {
+            closeConnection();
+        }
     }
 
     private void subscribe(Subscriber subscriber) {
@@ -139,6 +162,12 @@ public final class TaskEventSubscription implements Runnable {
     private final class Subscriber extends JedisPubSub {
 
         private volatile boolean wasSubscribed;
+        private final AtomicInteger pingsUnanswered = new AtomicInteger();
+
+        @Override
+        public void onPong(String pattern) {
+            pingsUnanswered.set(0);
+        }
 
         @Override
         public void onSubscribe(String subscribedChannel, int count) {

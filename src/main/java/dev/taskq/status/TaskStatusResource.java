@@ -144,6 +144,8 @@ public class TaskStatusResource {
         addIfPresent(json, "createdAt", task.createdAt());
         addIfPresent(json, "startedAt", task.startedAt());
         addIfPresent(json, "finishedAt", task.finishedAt());
+        addIfPresent(json, "waitingFor", task.waitingFor());
+        addIfPresent(json, "waitingSince", task.waitingSince());
         addIfPresent(json, "result", task.result());
         addIfPresent(json, "error", task.error());
         if (!task.errors().isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.taskq.status;
 
+import dev.taskq.i18n.Languages;
 import dev.taskq.queue.RedisTaskQueue;
 import dev.taskq.queue.TaskRecord;
 import dev.taskq.queue.TaskState;
@@ -9,7 +10,9 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.ResourceBundle;
 
 /** Backs {@code submitted.xhtml}: the state of one task, in plain words (kept up to date by {@code task-status.js}). */
 @Named
@@ -63,7 +66,7 @@ public class TaskStatusView {
     public String getStateTextsJson() {
         JsonObjectBuilder texts = Json.createObjectBuilder();
         for (TaskState state : TaskState.values()) {
-            texts.add(state.wireName(), describe(state));
+            texts.add(state.wireName(), describe(state, locale()));
         }
         return texts.build().toString();
     }
@@ -72,16 +75,17 @@ public class TaskStatusView {
         if (task == null) {
             return "";
         }
-        return describe(task.state());
+        return describe(task.state(), locale());
     }
 
-    static String describe(TaskState state) {
-        return switch (state) {
-            case QUEUED -> "Waiting to be sent";
-            case PROCESSING -> "Sending…";
-            case RETRYING -> "Sending failed; trying again shortly";
-            case SUCCEEDED -> "Sent";
-            case DEAD -> "Could not be sent. We have been notified and will look into it.";
-        };
+    /** The state in the visitor's words (the page's language); a state without words shows its wire name. */
+    static String describe(TaskState state, Locale locale) {
+        ResourceBundle words = Languages.messages(locale);
+        String key = "state." + state.wireName();
+        return words.containsKey(key) ? words.getString(key) : state.wireName();
+    }
+
+    private Locale locale() {
+        return faces.getViewRoot() == null ? Languages.SUPPORTED.get(0) : faces.getViewRoot().getLocale();
     }
 }

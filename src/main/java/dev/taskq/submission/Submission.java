@@ -4,21 +4,24 @@ import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
-/** What a visitor submits. The constraints are the single definition of valid input for the form and the API. */
+/**
+ * What a visitor submits. The constraints are the single definition of valid input for the form and the API; their
+ * messages are in ValidationMessages*.properties (the form shows them in the page's language).
+ */
 public class Submission {
 
-    @NotBlank(message = "Please enter your name.")
-    @Size(max = 100, message = "Your name can have at most 100 characters.")
+    @NotBlank(message = "{taskq.name.required}")
+    @Size(max = 100, message = "{taskq.name.size}")
     private String name;
 
-    @NotBlank(message = "Please enter your e-mail address.")
-    @Size(max = 254, message = "An e-mail address can have at most 254 characters.")
+    @NotBlank(message = "{taskq.email.required}")
+    @Size(max = 254, message = "{taskq.email.size}")
     // The built-in check accepts "user@host"; a public address also needs a dot in its domain.
-    @Email(regexp = ".+@[^@]+\\.[^@]+", message = "Please enter a valid e-mail address, like name@example.com.")
+    @Email(regexp = ".+@[^@]+\\.[^@]+", message = "{taskq.email.valid}")
     private String email;
 
-    @NotBlank(message = "Please enter a message.")
-    @Size(max = 5000, message = "Your message can have at most 5,000 characters.")
+    @NotBlank(message = "{taskq.message.required}")
+    @Size(max = 5000, message = "{taskq.message.size}")
     private String message;
 
     public Submission() {

@@ -1,5 +1,6 @@
 package dev.taskq.submission;
 
+import dev.taskq.i18n.Languages;
 import dev.taskq.queue.QueueUnavailableException;
 import dev.taskq.queue.Task;
 import jakarta.enterprise.context.RequestScoped;
@@ -41,7 +42,7 @@ public class SubmissionForm {
         } catch (QueueUnavailableException e) {
             faces.getExternalContext().setResponseStatus(503);
             faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR,
-                    "We cannot accept messages right now. Please try again in a minute.", null));
+                    Languages.messages(faces.getViewRoot().getLocale()).getString("form.unavailable"), null));
         }
         return null;
     }

@@ -1,5 +1,6 @@
 package dev.taskq.submission;
 
+import dev.taskq.i18n.VisitorLanguage;
 import dev.taskq.mail.ConfirmationMailHandler;
 import dev.taskq.queue.RedisTaskQueue;
 import dev.taskq.queue.Task;
@@ -20,6 +21,9 @@ public class SubmissionService {
     @Inject
     RedisTaskQueue queue;
 
+    @Inject
+    VisitorLanguage language;
+
     /**
      * @return the enqueued task
      * @throws InvalidSubmissionException when a rule is broken (nothing is enqueued)
@@ -34,7 +38,7 @@ public class SubmissionService {
             throw new InvalidSubmissionException(errors);
         }
         Task task = Task.create(ConfirmationMailHandler.TYPE, ConfirmationMailHandler.payload(
-                submission.getName(), submission.getEmail(), submission.getMessage()));
+                submission.getName(), submission.getEmail(), submission.getMessage(), language.locale()));
         queue.enqueue(task);
         return task;
     }

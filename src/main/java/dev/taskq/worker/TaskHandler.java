@@ -28,4 +28,9 @@ public interface TaskHandler {
      */
     default void probe() throws Exception {
     }
+
+    /** Whether runs of this type send mail: all such types share the send rate {@code taskq.mail-rate}. */
+    default boolean sendsMail() {
+        return false;
+    }
 }

@@ -5,9 +5,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Finds the handler for a task type among the deployed {@link TaskHandler} beans. */
 @ApplicationScoped
@@ -28,6 +30,11 @@ public class TaskHandlerRegistry {
                         + previous.getClass().getName() + " and " + handler.getClass().getName());
             }
         }
+    }
+
+    /** The task types there is a handler for. */
+    public Set<String> types() {
+        return Collections.unmodifiableSet(byType.keySet());
     }
 
     public Optional<TaskHandler> forType(String type) {

@@ -22,10 +22,11 @@ import java.util.Map;
 final class Report {
 
     /**
-     * One figure. {@code ratio} is taskq / baseline (for latencies and sizes, higher is worse);
+     * One figure. {@code id} is stable across runs (e.g. {@code drain.c4}), for tools that compare runs;
+     * {@code ratio} is taskq / baseline (for latencies and sizes, higher is worse);
      * {@code target} is the goal in words, empty when there is none; {@code met} is null without a target.
      */
-    record Row(String section, String measurement, double taskq, double baseline, String unit, String baselineName,
+    record Row(String id, String section, String measurement, double taskq, double baseline, String unit, String baselineName,
                String target, Boolean met) {
 
         double ratio() {
@@ -40,7 +41,7 @@ final class Report {
 
     void add(Row row) {
         rows.add(row);
-        System.out.printf(Locale.ROOT, "[bench] %s | %s: %.2f %s vs %s %.2f (ratio %.2f)%s%n", row.section(),
+        System.out.printf(Locale.ROOT, "[bench] %s | %s: %.2f %s vs %s %.2f (ratio %.2f)%s%n", row.id(),
                 row.measurement(), row.taskq(), row.unit(), row.baselineName(), row.baseline(), row.ratio(),
                 row.target().isEmpty() ? "" : " target " + row.target() + (row.met() ? " MET" : " NOT MET"));
     }
@@ -68,6 +69,7 @@ final class Report {
         JsonArrayBuilder figures = Json.createArrayBuilder();
         for (Row row : rows) {
             JsonObjectBuilder figure = Json.createObjectBuilder()
+                    .add("id", row.id())
                     .add("section", row.section())
                     .add("measurement", row.measurement())
                     .add("unit", row.unit())
@@ -108,11 +110,11 @@ final class Report {
                         machine.getJsonNumber("loadAverageAtEnd").doubleValue()))
                 .append("Every figure is beside its baseline measured in the same run on the same machine; "
                         + "ratio = taskq / baseline.\n\n")
-                .append("| | measurement | taskq | baseline (same run) | ratio | target |\n")
+                .append("| id | measurement | taskq | baseline (same run) | ratio | target |\n")
                 .append("|---|---|---:|---|---:|---|\n");
         for (Row row : rows) {
             String target = row.target().isEmpty() ? "" : row.target() + (row.met() ? " ✅" : " ❌");
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s %s | %s: %s %s | %.2f | %s |%n", row.section(),
+            md.append(String.format(Locale.ROOT, "| `%s` | %s | %s %s | %s: %s %s | %.2f | %s |%n", row.id(),
                     row.measurement(), number(row.taskq()), row.unit(), row.baselineName(), number(row.baseline()),
                     row.unit(), row.ratio(), target));
         }

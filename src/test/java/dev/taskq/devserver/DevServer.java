@@ -1,7 +1,6 @@
 package dev.taskq.devserver;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
@@ -143,7 +142,8 @@ public final class DevServer {
         try {
             String to = Arrays.stream(mail.getAllRecipients()).map(Object::toString).collect(Collectors.joining(", "));
             return "---- mail #" + number + " ----\nFrom: " + Arrays.toString(mail.getFrom()) + "\nTo: " + to
-                    + "\nSubject: " + mail.getSubject() + "\n\n" + GreenMailUtil.getBody(mail).replace("\r\n", "\n")
+                    + "\nSubject: " + mail.getSubject() + "\nMessage-ID: " + mail.getMessageID() + "\n\n"
+                    + dev.taskq.testing.Mailbox.text(mail) + "\n(and an HTML alternative)"
                     + "\n---- end of mail #" + number + " ----";
         } catch (MessagingException e) {
             return "---- mail #" + number + ": unreadable (" + e.getMessage() + ") ----";

@@ -122,7 +122,7 @@ class ConfirmationPageBrowserIT {
                     "type", task.type(), "status", "queued", "attempts", "0",
                     "createdAt", task.createdAt().toString()));
             browser.get(base + "submitted.xhtml?id=" + task.id());
-            assertEquals(TaskStatusView.describe(TaskState.QUEUED), stateText());
+            assertEquals(TaskStatusView.describe(TaskState.QUEUED, java.util.Locale.ENGLISH), stateText());
             ((JavascriptExecutor) browser).executeScript("window.taskqSamePage = true;");
             TaskEventsIT.awaitSubscribed(redis);
 
@@ -143,7 +143,7 @@ class ConfirmationPageBrowserIT {
                     Map.of());
             browser.get(base + "submitted.xhtml?id=" + task.id());
 
-            String failed = TaskStatusView.describe(TaskState.DEAD);
+            String failed = TaskStatusView.describe(TaskState.DEAD, java.util.Locale.ENGLISH);
             await(() -> failed.equals(stateText()), "the failure is shown");
             assertEquals("state state-dead", browser.findElement(By.id("task-state")).getAttribute("class"));
         }

@@ -46,10 +46,28 @@ public final class Mailbox {
         return TestServers.get().greenMail().getReceivedMessagesForDomain(domain).length;
     }
 
-    /** The text of a plain-text mail, with SMTP's CRLF line ends turned back into LF. */
+    /** The plain text of a mail (its text/plain alternative), with SMTP's CRLF line ends turned back into LF. */
     public static String text(MimeMessage message) {
+        return part(message, "text/plain");
+    }
+
+    /** The HTML alternative of a mail, with CRLF turned into LF. */
+    public static String html(MimeMessage message) {
+        return part(message, "text/html");
+    }
+
+    private static String part(MimeMessage message, String type) {
         try {
-            return ((String) message.getContent()).replace("\r\n", "\n");
+            if (message.isMimeType(type)) {
+                return ((String) message.getContent()).replace("\r\n", "\n");
+            }
+            jakarta.mail.Multipart parts = (jakarta.mail.Multipart) message.getContent();
+            for (int i = 0; i < parts.getCount(); i++) {
+                if (parts.getBodyPart(i).isMimeType(type)) {
+                    return ((String) parts.getBodyPart(i).getContent()).replace("\r\n", "\n");
+                }
+            }
+            throw new IllegalStateException("the mail has no " + type + " part");
         } catch (MessagingException | java.io.IOException e) {
             throw new IllegalStateException(e);
         }

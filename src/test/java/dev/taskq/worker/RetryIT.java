@@ -1,39 +1,32 @@
 package dev.taskq.worker;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.icegreen.greenmail.util.GreenMail;
 import dev.taskq.queue.Task;
 import dev.taskq.testing.AlwaysFailingHandler;
 import dev.taskq.testing.Deployments;
 import dev.taskq.testing.Http;
-import dev.taskq.testing.Mailbox;
 import dev.taskq.testing.RedisProbe;
 import dev.taskq.testing.SlowHandler;
 import dev.taskq.testing.TaskStatusPoller;
 import dev.taskq.testing.TaskqIT;
 import dev.taskq.testing.TestServers;
 import dev.taskq.testing.TestTasks;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
-/** Failing handler runs are retried with growing gaps, then dead-lettered; an SMTP outage loses no mail. */
+/** Failing handler runs are retried with growing gaps, then dead-lettered (an SMTP outage: MailOutageIT). */
 @TaskqIT
 class RetryIT {
 
@@ -88,42 +81,6 @@ class RetryIT {
             assertEquals("dead", record.getString("status"));
             assertEquals(MAX_ATTEMPTS, record.getInt("attempts"));
             assertTrue(record.getString("error").contains("handler ran longer than 1 s"), record.toString());
-        }
-    }
-
-    @Test
-    void mailsSubmittedWhileSmtpIsDownGoOutWhenItReturns() throws Exception {
-        Http http = new Http(base);
-        GreenMail smtp = TestServers.get().greenMail();
-        String domain = UUID.randomUUID() + ".example.com";
-        int count = 10;
-        List<URI> tasks = new ArrayList<>();
-        smtp.stop();
-        try {
-            for (int i = 0; i < count; i++) {
-                HttpResponse<String> accepted = http.postJson("api/submissions", Json.createObjectBuilder()
-                        .add("name", "N" + i).add("email", "u" + i + "@" + domain).add("message", "m").build()
-                        .toString());
-                assertEquals(202, accepted.statusCode());
-                tasks.add(URI.create(accepted.headers().firstValue("Location").orElseThrow()));
-            }
-            awaitEveryTaskRetrying(http, tasks);
-        } finally {
-            smtp.start();
-        }
-        for (URI task : tasks) {
-            assertEquals("succeeded", TaskStatusPoller.awaitFinal(http, task).getString("status"));
-        }
-        assertEquals(count, Mailbox.countToDomain(domain), "every mail went out once SMTP was back");
-    }
-
-    /** Every task had an attempt fail while SMTP was down. */
-    private static void awaitEveryTaskRetrying(Http http, List<URI> tasks) {
-        for (URI task : tasks) {
-            await("an attempt of " + task + " failed while SMTP was down").atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(20))
-                    .until(() -> Json.createReader(new java.io.StringReader(http.get(task).body())).readObject()
-                            .getString("status"), "retrying"::equals);
         }
     }
 }

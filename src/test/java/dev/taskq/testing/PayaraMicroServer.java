@@ -1,0 +1,100 @@
+package dev.taskq.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A second application server in a process of its own, for tests about processes: Payara Micro (the jar the build
+ * copied to target/servers/) running the packaged WAR, configured as README tells operators — the mail session from
+ * server-config/payara/create-mail-session.asadmin, the settings from the environment.
+ */
+public final class PayaraMicroServer implements AutoCloseable {
+
+    private static final Path JAR = Path.of("target", "servers", "payara-micro.jar");
+
+    private final Process process;
+    private final int port;
+
+    private PayaraMicroServer(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** Starts it with these settings (environment variables such as TASKQ_KEY_PREFIX) and waits until it serves. */
+    public static PayaraMicroServer start(String name, Map<String, String> settings) {
+        if (!Files.isRegularFile(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: run the tests with ./mvnw verify");
+        }
+        int port = TestServers.freePort();
+        Path log = Path.of("target", name + "-payara-micro.log");
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-jar", JAR.toString(), "--nocluster", "--port", String.valueOf(port),
+                "--postbootcommandfile", "server-config/payara/create-mail-session.asadmin",
+                "--deploy", new File("target/taskq.war").getAbsolutePath(), "--contextroot", "/"))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("REDIS_URL", TestServers.get().redisUrl());
+        env.put("SMTP_HOST", "127.0.0.1");
+        env.put("SMTP_PORT", String.valueOf(TestServers.get().greenMail().getSmtp().getPort()));
+        env.put("MAIL_FROM", TestServers.MAIL_FROM);
+        env.putAll(settings);
+        try {
+            PayaraMicroServer server = new PayaraMicroServer(builder.start(), port);
+            // Micro answers 404 before the WAR is deployed: wait for the form page itself.
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> !server.process.isAlive() || server.formAnswers());
+            if (!server.process.isAlive()) {
+                throw new IllegalStateException("Payara Micro exited at start; see " + log);
+            }
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + port + "/");
+    }
+
+    /** SIGKILL: the process ends at once, without running any shutdown code. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    private boolean formAnswers() {
+        try {
+            HttpResponse<Void> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(baseUri()).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
