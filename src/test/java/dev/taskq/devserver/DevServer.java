@@ -8,6 +8,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.taskq.testing.AsadminFile;
+import dev.taskq.testing.Deployments;
+import java.io.File;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import dev.taskq.testing.EmbeddedPayara;
 import dev.taskq.testing.TestServers;
 import java.util.ArrayList;
@@ -56,10 +61,19 @@ public final class DevServer {
         // One server, no cluster: no need for Hazelcast's network discovery.
         run(glassFish, "set-hazelcast-configuration", "--enabled=false", "--dynamic=true");
         createMailSession(glassFish);
-        glassFish.getDeployer().deploy(war.toFile(), "--name=taskq", "--contextroot=/");
+        glassFish.getDeployer().deploy(forEmbeddedPayara(war), "--name=taskq", "--contextroot=/");
 
         System.out.printf("%n  taskq is running on http://localhost:%d/%n  Redis: %s%n  SMTP:  %s%n"
                 + "  Press Ctrl-C to stop.%n%n", httpPort, redis, smtp);
+    }
+
+    /** A copy of the WAR that loads its own classes first (see {@link Deployments#childFirst}). */
+    private File forEmbeddedPayara(Path war) throws IOException {
+        Path copy = Files.createTempFile("taskq-dev-", ".war");
+        stopActions.add(() -> deleteQuietly(copy));
+        Deployments.childFirst(ShrinkWrap.createFromZipFile(WebArchive.class, war.toFile()))
+                .as(ZipExporter.class).exportTo(copy.toFile(), true);
+        return copy.toFile();
     }
 
     private String startRedisUnlessConfigured() throws IOException {

@@ -1,7 +1,13 @@
 package dev.taskq.testing;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.net.URL;
+import org.jboss.shrinkwrap.api.ArchivePath;
+import org.jboss.shrinkwrap.api.ArchivePaths;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -43,6 +49,26 @@ public final class Deployments {
             settings = "config_ordinal=400\nredis.url=" + redisUrl + "\n" + settings;
         }
         war.addAsResource(new StringAsset(settings), "META-INF/microprofile-config.properties");
+        return ServerKind.current() == ServerKind.PAYARA_EMBEDDED ? childFirst(war) : war;
+    }
+
+    /**
+     * The WAR for embedded Payara, which shares the JVM's class path (the test classes, target/classes and every
+     * test dependency): its glassfish-web.xml gets {@code <class-loader delegate="false"/>}, so that the WAR's own
+     * classes and libraries are loaded before any copy on that class path. A concern of the harness only: the
+     * production WAR delegates, as Payara does by default. Used by the tests, the dev server and the benchmark.
+     */
+    public static WebArchive childFirst(WebArchive war) {
+        ArchivePath descriptor = ArchivePaths.create("WEB-INF/glassfish-web.xml");
+        String xml;
+        try (InputStream in = war.get(descriptor).getAsset().openStream()) {
+            xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        war.delete(descriptor);
+        war.add(new StringAsset(xml.replace("</glassfish-web-app>",
+                "    <class-loader delegate=\"false\"/>\n</glassfish-web-app>")), descriptor);
         return war;
     }
 
