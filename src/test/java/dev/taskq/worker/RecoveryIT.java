@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Tasks left behind by a dead consumer, tasks already done, and poison entries: none lost, none sent twice. */
@@ -82,6 +83,7 @@ class RecoveryIT extends DeployedAppBase {
     }
 
     @Test
+    @Tag("slow") // 2,000 entries: on embedded Payara and Payara Server only (see pom.xml)
     void poisonEntriesAreDeadLetteredAndEveryGoodSubmissionIsMailed() throws Exception {
         int count = 1000;
         String domain = UUID.randomUUID() + ".example.com";
