@@ -5,6 +5,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import dev.taskq.queue.SendRate;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -18,6 +22,8 @@ import redis.clients.jedis.util.JedisURIHelper;
 @ApplicationScoped
 public class TaskqSettings {
 
+    /** Most task watchers (SSE streams, ?wait requests) one server holds; the per-client caps stay below it. */
+    public static final int MAX_WATCHERS = 10_000;
     private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
     @Inject
@@ -64,6 +70,55 @@ public class TaskqSettings {
     @ConfigProperty(name = "taskq.retention.dead-seconds", defaultValue = "604800")
     long deadRetentionSeconds;
 
+    /** Who may read /api/metrics: "open", or the role a caller needs (taskq-admin or taskq-metrics). */
+    @Inject
+    @ConfigProperty(name = "taskq.metrics.access", defaultValue = "taskq-admin")
+    String metricsAccess;
+
+    @Inject
+    @ConfigProperty(name = "taskq.limit.recipient-per-hour", defaultValue = "3")
+    int recipientPerHour;
+
+    @Inject
+    @ConfigProperty(name = "taskq.limit.recipient-per-day", defaultValue = "10")
+    int recipientPerDay;
+
+    @Inject
+    @ConfigProperty(name = "taskq.limit.client-per-hour", defaultValue = "20")
+    int clientPerHour;
+
+    @Inject
+    @ConfigProperty(name = "taskq.backlog.max", defaultValue = "100000")
+    int backlogCap;
+
+    @Inject
+    @ConfigProperty(name = "taskq.client.trusted-proxies")
+    Optional<String> trustedProxies;
+
+    @Inject
+    @ConfigProperty(name = "taskq.client.forwarded-header", defaultValue = "X-Forwarded-For")
+    String forwardedHeader;
+
+    @Inject
+    @ConfigProperty(name = "taskq.client.max-streams", defaultValue = "20")
+    int maxStreamsPerClient;
+
+    @Inject
+    @ConfigProperty(name = "taskq.client.max-waits", defaultValue = "20")
+    int maxWaitsPerClient;
+
+    @Inject
+    @ConfigProperty(name = "taskq.email.allowed-domains")
+    Optional<String> allowedDomains;
+
+    @Inject
+    @ConfigProperty(name = "taskq.email.denied-domains")
+    Optional<String> deniedDomains;
+
+    @Inject
+    @ConfigProperty(name = "taskq.session-cookie.secure", defaultValue = "false")
+    boolean secureSessionCookie;
+
     @Inject
     @ConfigProperty(name = "taskq.mail-rate", defaultValue = " ")
     String mailRate;
@@ -90,6 +145,10 @@ public class TaskqSettings {
             // Heartbeats stop at shutdown: a longer grace would let another server's reaper re-run held tasks.
             throw new IllegalStateException("taskq.shutdown-grace-ms must be shorter than taskq.heartbeat-ttl-seconds");
         }
+        if (!List.of("open", "taskq-admin", "taskq-metrics").contains(metricsAccess)) {
+            throw new IllegalStateException("taskq.metrics.access (TASKQ_METRICS_ACCESS) must be open, taskq-admin"
+                    + " or taskq-metrics");
+        }
         try {
             mailRate();
         } catch (IllegalArgumentException e) {
@@ -97,7 +156,24 @@ public class TaskqSettings {
         }
         requireBetween("taskq.retention.succeeded-seconds", succeededRetentionSeconds, 1, Integer.MAX_VALUE);
         requireBetween("taskq.retention.dead-seconds", deadRetentionSeconds, 1, Integer.MAX_VALUE);
+        requireBetween("taskq.limit.recipient-per-hour", recipientPerHour, 0, Integer.MAX_VALUE);
+        requireBetween("taskq.limit.recipient-per-day", recipientPerDay, 0, Integer.MAX_VALUE);
+        requireBetween("taskq.limit.client-per-hour", clientPerHour, 0, Integer.MAX_VALUE);
+        requireBetween("taskq.backlog.max", backlogCap, 0, Integer.MAX_VALUE);
+        requireBetween("taskq.client.max-streams", maxStreamsPerClient, 0, TaskqSettings.MAX_WATCHERS);
+        requireBetween("taskq.client.max-waits", maxWaitsPerClient, 0, TaskqSettings.MAX_WATCHERS);
+        if (!forwardedHeader.equalsIgnoreCase("X-Forwarded-For") && !forwardedHeader.equalsIgnoreCase("Forwarded")) {
+            throw new IllegalStateException("taskq.client.forwarded-header (TASKQ_CLIENT_FORWARDED_HEADER) must be"
+                    + " X-Forwarded-For or Forwarded, got '" + forwardedHeader + "'");
+        }
+        try {
+            trustedProxies();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("taskq.client.trusted-proxies (TASKQ_CLIENT_TRUSTED_PROXIES): "
+                    + e.getMessage());
+        }
     }
+
 
     private static void requireBetween(String name, long value, long min, long max) {
         if (value < min || value > max) {
@@ -162,7 +238,78 @@ public class TaskqSettings {
         return Duration.ofSeconds(succeededRetentionSeconds);
     }
 
+    /** The role a caller of /api/metrics needs, or empty when anyone may read it. */
+    public Optional<String> metricsRole() {
+        return "open".equals(metricsAccess) ? Optional.empty() : Optional.of(metricsAccess);
+    }
+
     public Duration deadRetention() {
         return Duration.ofSeconds(deadRetentionSeconds);
+    }
+
+    /** Submissions to one recipient address per hour; 0 = no limit. */
+    public int recipientPerHour() {
+        return recipientPerHour;
+    }
+
+    /** Submissions to one recipient address per day; 0 = no limit. */
+    public int recipientPerDay() {
+        return recipientPerDay;
+    }
+
+    /** Submissions from one client per hour; 0 = no limit. */
+    public int clientPerHour() {
+        return clientPerHour;
+    }
+
+    /** Most tasks waiting in the ready list before submissions are refused; 0 = no cap. */
+    public int backlogCap() {
+        return backlogCap;
+    }
+
+    /** The proxies whose forwarded-for header is believed; empty = none (the peer is the client). */
+    public List<Cidr> trustedProxies() {
+        return split(trustedProxies).stream().map(Cidr::parse).toList();
+    }
+
+    /** {@code X-Forwarded-For} or {@code Forwarded}: the header the trusted proxies write. */
+    public String forwardedHeader() {
+        return forwardedHeader;
+    }
+
+    /** Open SSE streams per client and server; 0 = no cap (beyond the server's). */
+    public int maxStreamsPerClient() {
+        return maxStreamsPerClient;
+    }
+
+    /** Pending {@code ?wait} requests per client and server; 0 = no cap (beyond the server's). */
+    public int maxWaitsPerClient() {
+        return maxWaitsPerClient;
+    }
+
+    /** Recipient domains mail may go to (a domain also allows its subdomains); empty = any. */
+    public List<String> allowedDomains() {
+        return domains(allowedDomains);
+    }
+
+    /** Recipient domains mail never goes to (with their subdomains). */
+    public List<String> deniedDomains() {
+        return domains(deniedDomains);
+    }
+
+    /** Whether the session cookie is always marked Secure (set it when HTTPS ends at a proxy in front). */
+    public boolean secureSessionCookie() {
+        return secureSessionCookie;
+    }
+
+    private static List<String> domains(Optional<String> value) {
+        return split(value).stream().map(domain -> domain.toLowerCase(Locale.ROOT)).toList();
+    }
+
+    private static List<String> split(Optional<String> value) {
+        return value.map(text -> Arrays.stream(text.split(","))
+                .map(String::trim)
+                .filter(item -> !item.isEmpty())
+                .toList()).orElse(List.of());
     }
 }

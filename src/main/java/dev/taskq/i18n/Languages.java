@@ -1,5 +1,6 @@
 package dev.taskq.i18n;
 
+import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +27,7 @@ public final class Languages {
      * matches ({@code zh-TW} gets Simplified Chinese rather than nothing); else the default.
      */
     public static Locale match(Enumeration<Locale> preferences) {
-        List<Locale> wanted = preferences == null ? List.of() : java.util.Collections.list(preferences);
+        List<Locale> wanted = preferences == null ? List.of() : Collections.list(preferences);
         for (Locale preference : wanted) {
             for (Locale supported : SUPPORTED) {
                 if (supported.getLanguage().equals(preference.getLanguage())
@@ -49,7 +50,7 @@ public final class Languages {
             return SUPPORTED.get(0);
         }
         Locale wanted = Locale.forLanguageTag(languageTag.strip());
-        return match(java.util.Collections.enumeration(List.of(wanted)));
+        return match(Collections.enumeration(List.of(wanted)));
     }
 
     /** The words in {@code locale}, falling back key by key to English. */

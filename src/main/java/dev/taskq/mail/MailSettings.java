@@ -2,6 +2,7 @@ package dev.taskq.mail;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -26,7 +27,7 @@ public class MailSettings {
         return tls.map(String::strip).filter(value -> !value.isEmpty()).orElse(null);
     }
 
-    java.nio.file.Path templates() {
-        return templates.map(String::strip).filter(value -> !value.isEmpty()).map(java.nio.file.Path::of).orElse(null);
+    Path templates() {
+        return templates.map(String::strip).filter(value -> !value.isEmpty()).map(Path::of).orElse(null);
     }
 }

@@ -94,6 +94,19 @@ public final class RedisKeys {
         return tag + ":stats:m:" + epochMinute;
     }
 
+    /**
+     * String counter of one abuse limit for one subject, e.g. {@code limit("to:h", digest)}: a fixed window that
+     * expires by itself. The subject is a digest, so no address is stored in a key name.
+     */
+    public String limit(String kind, String subjectDigest) {
+        return tag + ":limit:" + kind + ":" + subjectDigest;
+    }
+
+    /** Hash {fingerprint, id} remembering an Idempotency-Key for 24 h; the name holds a digest of the key. */
+    public String idempotency(String keyDigest) {
+        return tag + ":idem:" + keyDigest;
+    }
+
     /** Sorted set of the runs started within one window of a shared send rate (score = start, epoch ms). */
     public String sendRate(String group, Duration window) {
         return tag + ":rate:" + group + ":" + window.toMillis();

@@ -7,8 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,16 +14,14 @@ import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
- * The queue as a whole, over a pool of connections: enqueueing (status record, list push and event in one
- * MULTI/EXEC round trip, so a task is either fully accepted or not at all), status lookup, the upkeep that keeps
- * tasks moving (heartbeats, due retries, reaping dead consumers) and the dead letters. Each consumer loop gets
- * its own connection through {@link #consumer(String)}.
+ * The queue as a whole, over a pool of connections: enqueueing (one Lua script, one round trip: limits, backlog
+ * cap, idempotency key, status records, list pushes, events and counters, so a task is either fully accepted or
+ * not at all), status lookup and the upkeep that keeps tasks moving (heartbeats, due retries, reaping dead
+ * consumers); {@link DeadLetters} and {@link QueueStats} share its pool. Each consumer loop gets
+ * its own connection through {@link #consumer(String, Map)}.
  */
 @ApplicationScoped
 public class RedisTaskQueue {
@@ -59,19 +55,16 @@ public class RedisTaskQueue {
         client.close();
     }
 
-    /** Accepts a task: status record, queue entry and event, all or nothing. */
-    public void enqueue(Task task) {
-        Instant now = Instant.now();
-        try (AbstractTransaction tx = client.multi()) {
-            tx.hset(keys.task(task.id()), Map.of(
-                    TaskRecord.ID, task.id(),
-                    TaskRecord.TYPE, task.type(),
-                    TaskRecord.STATE, TaskState.QUEUED.wireName(),
-                    TaskRecord.ATTEMPTS, "0",
-                    TaskRecord.CREATED_AT, task.createdAt().toString()));
-            tx.lpush(keys.ready(), TaskCodec.encode(task));
-            tx.publish(keys.events(), TaskEvents.stateChanged(task.id(), TaskState.QUEUED, now));
-            tx.exec();
+    /**
+     * Accepts a request's tasks, all or nothing, in one round trip ({@code enqueue.lua}): an idempotency key seen
+     * before answers with its task, a full backlog or a used-up quota refuses; otherwise each task's status record,
+     * queue entry, event and counters are written and the quotas counted.
+     *
+     * @throws QueueUnavailableException when Redis did not answer; the tasks may or may not have been stored
+     */
+    public EnqueueOutcome enqueue(EnqueueRequest request) {
+        try {
+            return EnqueueScript.run(client, keys, request, settings.backlogCap(), Instant.now());
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }
@@ -87,59 +80,13 @@ public class RedisTaskQueue {
         return hash.isEmpty() ? Optional.empty() : Optional.of(TaskRecord.fromHash(hash));
     }
 
-    /** Up to {@code limit} dead letters, oldest first (order among more than {@code limit} is arbitrary). */
-    public List<DeadLetter> deadLetters(int limit) {
-        List<DeadLetter> letters = new ArrayList<>();
-        try {
-            String cursor = ScanParams.SCAN_POINTER_START;
-            ScanParams batch = new ScanParams().count(Math.min(limit, 500));
-            do {
-                ScanResult<Map.Entry<String, String>> page = client.hscan(keys.dead(), cursor, batch);
-                page.getResult().forEach(entry -> letters.add(DeadLetter.fromJson(entry.getValue())));
-                cursor = page.getCursor();
-            } while (!cursor.equals(ScanParams.SCAN_POINTER_START) && letters.size() < limit);
-        } catch (JedisException e) {
-            throw new QueueUnavailableException(e);
-        }
-        return letters.stream().limit(limit).sorted(Comparator.comparing(DeadLetter::at)).toList();
+    /** The pool, for the other Redis-facing classes of this package (dead letters, statistics). */
+    RedisClient client() {
+        return client;
     }
 
-    /** What became of a request to re-queue a dead letter. */
-    public enum Requeue { REQUEUED, NOT_FOUND, NOT_A_TASK }
-
-    /** Puts a dead task back on the queue with a fresh record (attempts start again from zero). */
-    public Requeue requeueDeadLetter(String id) {
-        try {
-            String json = client.hget(keys.dead(), id);
-            if (json == null) {
-                return Requeue.NOT_FOUND;
-            }
-            Task task;
-            try {
-                task = TaskCodec.decode(DeadLetter.fromJson(json).entry());
-            } catch (MalformedTaskException e) {
-                return Requeue.NOT_A_TASK;
-            }
-            Object moved = client.eval(RedisScripts.REQUEUE_DEAD,
-                    List.of(keys.dead(), keys.ready(), keys.task(task.id()), keys.events()),
-                    List.of(id, TaskCodec.encode(task), task.type(), task.createdAt().toString(),
-                            TaskEvents.stateChanged(task.id(), TaskState.QUEUED, Instant.now())));
-            return Long.valueOf(1).equals(moved) ? Requeue.REQUEUED : Requeue.NOT_FOUND;
-        } catch (JedisException e) {
-            throw new QueueUnavailableException(e);
-        }
-    }
-
-    /** Deletes a dead letter and its status record; false when there was none. */
-    public boolean deleteDeadLetter(String id) {
-        try (AbstractTransaction tx = client.multi()) {
-            Response<Long> deleted = tx.hdel(keys.dead(), id);
-            tx.del(keys.task(id));
-            tx.exec();
-            return deleted.get() == 1;
-        } catch (JedisException e) {
-            throw new QueueUnavailableException(e);
-        }
+    RedisKeys keys() {
+        return keys;
     }
 
     /**

@@ -18,7 +18,7 @@ public class QueueUnavailableMapper implements ExceptionMapper<QueueUnavailableE
     public Response toResponse(QueueUnavailableException exception) {
         LOG.warning(() -> "Answering 503: " + exception.getCause());
         return Problem.of(Response.Status.SERVICE_UNAVAILABLE,
-                        "The task queue is unavailable right now; nothing was stored. Please retry.")
+                        "The task queue is unavailable right now. Please retry.")
                 .toResponseBuilder()
                 .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
                 .build();

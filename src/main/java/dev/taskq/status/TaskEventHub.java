@@ -33,7 +33,7 @@ import java.util.logging.Logger;
 public class TaskEventHub implements TaskEventSubscription.Listener {
 
     /** More watchers than this on one server are refused (503): each one holds an HTTP connection. */
-    static final int MAX_WATCHERS = 10_000;
+    static final int MAX_WATCHERS = TaskqSettings.MAX_WATCHERS;
     private static final long KEEP_ALIVE_SECONDS = 15;
     /** How often the subscription's connection is pinged: a half-open one is replaced within twice this. */
     private static final long PING_SECONDS = 3;
@@ -53,21 +53,46 @@ public class TaskEventHub implements TaskEventSubscription.Listener {
 
     private final ConcurrentMap<String, Set<TaskWatcher>> watchers = new ConcurrentHashMap<>();
     private final AtomicInteger watcherCount = new AtomicInteger();
+    /** Per client and kind of watcher ("stream|1.2.3.4"): how many it holds, and which slot each watcher took. */
+    private final ConcurrentMap<String, Integer> perClient = new ConcurrentHashMap<>();
+    private final ConcurrentMap<TaskWatcher, String> slotOf = new ConcurrentHashMap<>();
     private State state = State.NEW;
     private TaskEventSubscription subscription;
     private Future<?> subscriptionRun;
     private ScheduledFuture<?> keepAlive;
     private ScheduledFuture<?> ping;
 
+    /** What became of a request to watch. */
+    public enum Watch { WATCHING, CLIENT_BUSY, SERVER_BUSY }
+
     /**
      * Delivers the task's events to {@code watcher} from now on, starting the subscription if need be.
      *
-     * @return false when refused (too many watchers, or the application is stopping): answer 503
+     * @param slot the client and kind of watcher its cap counts under (e.g. {@code "stream|" + client})
+     * @param cap  how many watchers one slot may hold; 0 = no cap
+     * @return {@code CLIENT_BUSY} when the slot is full (answer 429), {@code SERVER_BUSY} when the server is full
+     *         or stopping (answer 503)
      */
-    public synchronized boolean watch(String taskId, TaskWatcher watcher) {
+    public synchronized Watch watch(String taskId, TaskWatcher watcher, String slot, int cap) {
         if (watcherCount.get() >= MAX_WATCHERS || !ensureRunning()) {
-            return false;
+            return Watch.SERVER_BUSY;
         }
+        if (slotOf.containsKey(watcher)) {
+            return Watch.WATCHING;
+        }
+        boolean[] admitted = {false};
+        perClient.compute(slot, (key, held) -> {
+            int count = held == null ? 0 : held;
+            if (cap > 0 && count >= cap) {
+                return held;
+            }
+            admitted[0] = true;
+            return count + 1;
+        });
+        if (!admitted[0]) {
+            return Watch.CLIENT_BUSY;
+        }
+        slotOf.put(watcher, slot);
         watchers.compute(taskId, (id, set) -> {
             Set<TaskWatcher> watching = set == null ? ConcurrentHashMap.newKeySet() : set;
             if (watching.add(watcher)) {
@@ -75,7 +100,7 @@ public class TaskEventHub implements TaskEventSubscription.Listener {
             }
             return watching;
         });
-        return true;
+        return Watch.WATCHING;
     }
 
     /** Stops delivering to {@code watcher}; harmless when it was not (or no longer) watching. */
@@ -83,9 +108,17 @@ public class TaskEventHub implements TaskEventSubscription.Listener {
         watchers.computeIfPresent(taskId, (id, set) -> {
             if (set.remove(watcher)) {
                 watcherCount.decrementAndGet();
+                release(slotOf.remove(watcher));
             }
             return set.isEmpty() ? null : set;
         });
+    }
+
+    private void release(String slot) {
+        if (slot != null) {
+            // Drop a slot's counter once it is back at zero, so the map holds only clients watching now.
+            perClient.computeIfPresent(slot, (key, held) -> held <= 1 ? null : held - 1);
+        }
     }
 
     /** Where watchers do their blocking work (Redis reads, writes to clients). */
@@ -159,6 +192,8 @@ public class TaskEventHub implements TaskEventSubscription.Listener {
         everyWatcher().forEach(TaskWatcher::stop);
         watchers.clear();
         watcherCount.set(0);
+        perClient.clear();
+        slotOf.clear();
     }
 
     private static void awaitEnd(Future<?> run) {

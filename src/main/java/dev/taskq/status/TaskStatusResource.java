@@ -1,12 +1,15 @@
 package dev.taskq.status;
 
+import dev.taskq.config.TaskqSettings;
 import dev.taskq.queue.QueueUnavailableException;
 import dev.taskq.queue.RedisTaskQueue;
 import dev.taskq.queue.TaskRecord;
 import dev.taskq.rest.Problem;
+import dev.taskq.web.ClientAddresses;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -46,11 +49,17 @@ public class TaskStatusResource {
     @Inject
     TaskEventHub hub;
 
+    @Inject
+    ClientAddresses clients;
+
+    @Inject
+    TaskqSettings settings;
+
     @GET
     @Path("{id}")
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     public void find(@PathParam("id") String id, @QueryParam("wait") String wait,
-                     @Suspended AsyncResponse response) {
+                     @Context HttpServletRequest request, @Suspended AsyncResponse response) {
         int seconds = waitSeconds(wait);
         if (seconds < 0) {
             response.resume(Problem.of(Response.Status.BAD_REQUEST,
@@ -66,8 +75,16 @@ public class TaskStatusResource {
             response.register((CompletionCallback) failure -> hub.unwatch(id, waiting));
             response.setTimeoutHandler(timedOut -> waiting.answerNow());
             response.setTimeout(seconds, TimeUnit.SECONDS);
-            if (!hub.watch(id, waiting)) {
-                response.resume(busy());
+            TaskEventHub.Watch watch = hub.watch(id, waiting, "wait|" + clients.of(request),
+                    settings.maxWaitsPerClient());
+            if (watch != TaskEventHub.Watch.WATCHING) {
+                response.resume(refusal(watch, "waiting requests"));
+                return;
+            }
+            if (response.isDone()) {
+                // Timed out (or the client left) before it was watched: the completion callback found nothing to
+                // remove, so the watch would hold the client's slot for good.
+                hub.unwatch(id, waiting);
                 return;
             }
             // Watching before looking: a change made in between is not missed.
@@ -80,13 +97,16 @@ public class TaskStatusResource {
     @GET
     @Path("{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public void events(@PathParam("id") String id, @Context SseEventSink sink, @Context Sse sse) {
+    public void events(@PathParam("id") String id, @Context SseEventSink sink, @Context Sse sse,
+                       @Context HttpServletRequest request) {
         if (!TaskIds.isWellFormed(id)) {
             throw new WebApplicationException(answer(Optional.empty()));
         }
         TaskEventStream stream = new TaskEventStream(id, sink, sse, queue, hub);
-        if (!hub.watch(id, stream)) {
-            throw new WebApplicationException(busy());
+        TaskEventHub.Watch watch = hub.watch(id, stream, "stream|" + clients.of(request),
+                settings.maxStreamsPerClient());
+        if (watch != TaskEventHub.Watch.WATCHING) {
+            throw new WebApplicationException(refusal(watch, "open event streams"));
         }
         Optional<TaskRecord> task;
         try {
@@ -127,12 +147,13 @@ public class TaskStatusResource {
         return seconds <= MAX_WAIT_SECONDS ? seconds : -1;
     }
 
-    private static Response busy() {
-        return Problem.of(Response.Status.SERVICE_UNAVAILABLE,
-                        "Too many clients are following tasks on this server right now; please retry.")
-                .toResponseBuilder()
-                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
-                .build();
+    private static Response refusal(TaskEventHub.Watch watch, String what) {
+        Problem problem = watch == TaskEventHub.Watch.CLIENT_BUSY
+                ? Problem.of(Response.Status.TOO_MANY_REQUESTS,
+                        "Your network address holds too many " + what + " on this server; close some and retry.")
+                : Problem.of(Response.Status.SERVICE_UNAVAILABLE,
+                        "Too many clients are following tasks on this server right now; please retry.");
+        return problem.toResponseBuilder().header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).build();
     }
 
     static String toJson(TaskRecord task) {
@@ -147,10 +168,8 @@ public class TaskStatusResource {
         addIfPresent(json, "waitingFor", task.waitingFor());
         addIfPresent(json, "waitingSince", task.waitingSince());
         addIfPresent(json, "result", task.result());
-        addIfPresent(json, "error", task.error());
-        if (!task.errors().isEmpty()) {
-            json.add("errors", Json.createArrayBuilder(task.errors()));
-        }
+        // A plain reason only: the recorded errors name hosts, ports and replies (admin API and console only).
+        addIfPresent(json, "reason", PublicStatus.reason(task));
         return json.build().toString();
     }
 

@@ -30,6 +30,9 @@ public class TaskStatusView {
 
     /** Faces view action: loads the task named by the {@code id} parameter; unknown ids answer 404. */
     public void load() {
+        if (id == null) {
+            return; // the plain thank-you page, without a task to show
+        }
         Optional<TaskRecord> found = TaskIds.isWellFormed(id) ? queue.find(id) : Optional.empty();
         task = found.orElse(null);
         if (task == null) {
@@ -43,6 +46,11 @@ public class TaskStatusView {
 
     public void setId(String id) {
         this.id = id;
+    }
+
+    /** No task id was given: a plain "received" page (what a submission taken for spam is shown, too). */
+    public boolean isReceivedOnly() {
+        return id == null;
     }
 
     public boolean isFound() {

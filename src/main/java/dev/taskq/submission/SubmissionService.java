@@ -1,19 +1,38 @@
 package dev.taskq.submission;
 
+import dev.taskq.config.TaskqSettings;
+import dev.taskq.i18n.Languages;
 import dev.taskq.i18n.VisitorLanguage;
 import dev.taskq.mail.ConfirmationMailHandler;
+import dev.taskq.queue.EnqueueOutcome;
+import dev.taskq.queue.EnqueueRequest;
+import dev.taskq.queue.Quota;
+import dev.taskq.queue.RedisKeys;
 import dev.taskq.queue.RedisTaskQueue;
 import dev.taskq.queue.Task;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** Accepts a submission from any boundary: validates it, then enqueues one confirmation-mail task. */
+/**
+ * Accepts a submission from any boundary: validates it, applies the abuse rules (honeypot, recipient rules, limits,
+ * backlog cap, idempotency key), and enqueues one confirmation-mail task — the checks and the enqueue in one Redis
+ * round trip.
+ */
 @ApplicationScoped
 public class SubmissionService {
+
+    private static final Duration HOUR = Duration.ofHours(1);
+    private static final Duration DAY = Duration.ofDays(1);
 
     @Inject
     Validator validator;
@@ -22,25 +41,96 @@ public class SubmissionService {
     RedisTaskQueue queue;
 
     @Inject
+    TaskqSettings settings;
+
+    @Inject
     VisitorLanguage language;
 
+    private RedisKeys keys;
+    private RecipientRules recipients;
+
+    @PostConstruct
+    void init() {
+        keys = new RedisKeys(settings.keyPrefix());
+        recipients = new RecipientRules(settings.allowedDomains(), settings.deniedDomains());
+    }
+
     /**
-     * @return the enqueued task
      * @throws InvalidSubmissionException when a rule is broken (nothing is enqueued)
-     * @throws dev.taskq.queue.QueueUnavailableException when Redis cannot take the task (nothing is enqueued)
+     * @throws dev.taskq.queue.QueueUnavailableException when Redis did not answer (the task may or may not be
+     *         stored: a retry with the same idempotency key makes sure it is stored once)
      */
-    public Task submit(Submission submission) {
-        List<FieldError> errors = validator.validate(submission).stream()
+    public SubmissionOutcome submit(Submission submission, SubmissionContext context) {
+        List<FieldError> errors = new ArrayList<>(validator.validate(submission).stream()
                 .map(SubmissionService::toFieldError)
-                .sorted(Comparator.comparing(FieldError::field).thenComparing(FieldError::message))
-                .toList();
+                .toList());
+        if (errors.stream().noneMatch(error -> error.field().equals("email"))) {
+            recipients.refusal(submission.getEmail())
+                    .ifPresent(reason -> errors.add(new FieldError("email",
+                            Languages.messages(language.locale()).getString(reason))));
+        }
         if (!errors.isEmpty()) {
+            errors.sort(Comparator.comparing(FieldError::field).thenComparing(FieldError::message));
             throw new InvalidSubmissionException(errors);
+        }
+        if (context.honeypotFilled()) {
+            // The one place that decides what a bot's submission gets: a success to see (so it learns nothing),
+            // nothing stored, nothing mailed.
+            return new SubmissionOutcome.Discarded();
         }
         Task task = Task.create(ConfirmationMailHandler.TYPE, ConfirmationMailHandler.payload(
                 submission.getName(), submission.getEmail(), submission.getMessage(), language.locale()));
-        queue.enqueue(task);
-        return task;
+        String idempotencyKey = context.idempotencyKey() == null ? null
+                : keys.idempotency(digest(context.idempotencyKey()));
+        EnqueueOutcome outcome = queue.enqueue(new EnqueueRequest(List.of(task), quotas(submission, context),
+                idempotencyKey, fingerprint(submission)));
+        if (outcome instanceof EnqueueOutcome.Accepted accepted) {
+            return new SubmissionOutcome.Accepted(accepted.taskId(), false);
+        } else if (outcome instanceof EnqueueOutcome.Replayed replayed) {
+            return new SubmissionOutcome.Accepted(replayed.taskId(), true);
+        } else if (outcome instanceof EnqueueOutcome.QuotaReached reached) {
+            return new SubmissionOutcome.LimitReached(SubmissionOutcome.Limit.valueOf(reached.quota().name()),
+                    reached.retryAfter());
+        } else if (outcome instanceof EnqueueOutcome.KeyReused) {
+            return new SubmissionOutcome.KeyReused();
+        }
+        return new SubmissionOutcome.Busy();
+    }
+
+    /** The limits that apply, each counted under a digest of its subject (no address appears in a key name). */
+    private List<Quota> quotas(Submission submission, SubmissionContext context) {
+        List<Quota> quotas = new ArrayList<>(3);
+        String recipient = digest(RecipientRules.normalised(submission.getEmail()));
+        quota(quotas, SubmissionOutcome.Limit.RECIPIENT, "to:h", recipient, settings.recipientPerHour(), HOUR);
+        quota(quotas, SubmissionOutcome.Limit.RECIPIENT, "to:d", recipient, settings.recipientPerDay(), DAY);
+        if (context.client() != null) {
+            quota(quotas, SubmissionOutcome.Limit.CLIENT, "from:h", digest(context.client()),
+                    settings.clientPerHour(), HOUR);
+        }
+        return quotas;
+    }
+
+    /** Adds the quota unless its limit is 0 (off). */
+    private void quota(List<Quota> quotas, SubmissionOutcome.Limit limit, String kind, String subject, int max,
+                       Duration window) {
+        if (max > 0) {
+            quotas.add(new Quota(limit.name(), keys.limit(kind, subject), max, window));
+        }
+    }
+
+    /** What an idempotency key must come with again: the submitted fields, not their order or encoding. */
+    private static String fingerprint(Submission submission) {
+        return digest(submission.getName() + '\0' + submission.getEmail() + '\0' + submission.getMessage());
+    }
+
+    /** SHA-256, first 128 bits in hex: enough to never collide by chance, short as a key name. */
+    static String digest(String text) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(hash, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static FieldError toFieldError(ConstraintViolation<Submission> violation) {

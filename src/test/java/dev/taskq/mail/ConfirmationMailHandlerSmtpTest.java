@@ -16,6 +16,7 @@ import jakarta.mail.PasswordAuthentication;
 import jakarta.mail.Session;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -60,6 +61,25 @@ class ConfirmationMailHandlerSmtpTest {
     }
 
     @Test
+    void theSessionPropertiesPayarasConfigureShWritesForStartTlsRequireItAndCheckTheName() throws Exception {
+        server = new ScriptedSmtpServer().start(); // no STARTTLS
+        Session session = session("localhost", server.port(), true);
+        configureShProperties("starttls").forEach((name, value) -> session.getProperties().setProperty(name, value));
+        handler.configure(session, null, null);
+
+        assertThrows(ServiceUnavailableException.class, () -> handler.handle(task("ann@example.com")));
+        assertEquals(-1, indexOfAuth(server.commands()), "no AUTH: " + server.commands());
+
+        server.close();
+        server = new ScriptedSmtpServer().startTls(TestCa.get().serverFor("other.example.com")).start();
+        Session other = session("localhost", server.port(), true);
+        configureShProperties("starttls").forEach((name, value) -> other.getProperties().setProperty(name, value));
+        handler.configure(other, null, null);
+        assertThrows(ServiceUnavailableException.class, () -> handler.handle(task("ann@example.com")));
+        assertTrue(server.received().isEmpty());
+    }
+
+    @Test
     void aServerThatDoesNotOfferStartTlsGetsNoMailAndNoPassword() throws Exception {
         server = new ScriptedSmtpServer().start(); // offers AUTH in clear text, no STARTTLS
         handler.configure(session("localhost", server.port(), true), "starttls", null);
@@ -73,6 +93,21 @@ class ConfirmationMailHandlerSmtpTest {
                 () -> assertEquals(-1, indexOfAuth(server.commands()), "no AUTH: " + server.commands()),
                 () -> assertFalse(server.commands().stream().anyMatch(c -> c.startsWith("MAIL")), "no MAIL"),
                 () -> assertTrue(server.received().isEmpty()));
+    }
+
+    @Test
+    void onceAProperServerIsBackTheProbePassesAndTheMailGoesOut() throws Exception {
+        server = new ScriptedSmtpServer().startTls(TestCa.get().serverFor("other.example.com")).start();
+        handler.configure(session("localhost", server.port(), true), "starttls", null);
+        assertThrows(ServiceUnavailableException.class, () -> handler.handle(task("ann@example.com")));
+        assertThrows(ServiceUnavailableException.class, handler::probe);
+
+        server.startTls(TestCa.get().serverFor("localhost")); // the next connection sees the proper certificate
+
+        handler.probe();
+        handler.handle(task("ann@example.com"));
+        assertEquals(1, server.received().size());
+        assertTrue(server.received().get(0).tls());
     }
 
     @Test
@@ -193,6 +228,26 @@ class ConfirmationMailHandlerSmtpTest {
 
         assertTrue(server.commands().contains("QUIT"), server.commands().toString());
         assertTrue(server.received().isEmpty());
+    }
+
+    /** The Jakarta Mail properties server-config/payara/configure.sh writes for SMTP_TLS (the port left out). */
+    private static Map<String, String> configureShProperties(String tls) throws Exception {
+        ProcessBuilder script = new ProcessBuilder("sh", "server-config/payara/configure.sh");
+        script.environment().putAll(Map.of("SMTP_HOST", "smtp.example.com", "SMTP_TLS", tls, "SMTP_USER", "taskq"));
+        Process process = script.redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), output);
+        java.util.regex.Matcher properties = java.util.regex.Pattern.compile("--property=(\\S+)").matcher(output);
+        assertTrue(properties.find(), output);
+        Map<String, String> found = new java.util.LinkedHashMap<>();
+        for (String property : properties.group(1).split(":")) {
+            String[] nameAndValue = property.split("=", 2);
+            if (!nameAndValue[0].equals("mail.smtp.port")) {
+                found.put(nameAndValue[0], nameAndValue[1]);
+            }
+        }
+        assertEquals("true", found.get("mail.smtp.starttls.required"), found.toString());
+        return found;
     }
 
     private static int indexOfAuth(List<String> commands) {

@@ -28,12 +28,13 @@ final class ScriptedSmtpServer implements AutoCloseable {
     record Received(boolean tls, String user, String recipient, String data) {
     }
 
-    private SSLContext tls;
-    private boolean implicitTls;
-    private boolean offerStartTls;
-    private boolean silent;
-    private String greeting = "220 scripted.test ESMTP";
-    private Function<String, String> rcptReply = recipient -> "250 2.1.5 ok";
+    // Read by each new session: a test may change them while the server runs.
+    private volatile SSLContext tls;
+    private volatile boolean implicitTls;
+    private volatile boolean offerStartTls;
+    private volatile boolean silent;
+    private volatile String greeting = "220 scripted.test ESMTP";
+    private volatile Function<String, String> rcptReply = recipient -> "250 2.1.5 ok";
 
     private final ServerSocket socket;
     private final List<String> commands = new CopyOnWriteArrayList<>();
@@ -42,7 +43,14 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private volatile boolean closed;
 
     ScriptedSmtpServer() throws IOException {
-        socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this(0);
+    }
+
+    /** On a given port of 127.0.0.1 (0: any free one), e.g. the one the application's mail session points at. */
+    ScriptedSmtpServer(int port) throws IOException {
+        socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
     }
 
     /** Offers STARTTLS, with the certificate of {@code context}. */

@@ -17,9 +17,16 @@ import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -101,6 +108,14 @@ class SubmissionApiIT extends DeployedAppBase {
                 Arguments.of("empty body", "application/json", "", 400, Set.of()),
                 Arguments.of("form encoding", "application/x-www-form-urlencoded", "name=Ann", 415, Set.of()),
                 Arguments.of("plain text", "text/plain", json("Ann", ok, "hi"), 415, Set.of()),
+                Arguments.of("IP-literal domain", "application/json", json("Ann", "user@[127.0.0.1]", "hi"), 400,
+                        Set.of("email")),
+                Arguments.of("dotted IP domain", "application/json", json("Ann", "user@10.0.0.1", "hi"), 400,
+                        Set.of("email")),
+                Arguments.of("localhost", "application/json", json("Ann", "root@localhost", "hi"), 400,
+                        Set.of("email")),
+                Arguments.of("a localhost subdomain", "application/json", json("Ann", "root@mail.localhost", "hi"),
+                        400, Set.of("email")),
                 Arguments.of("body over 64 KiB", "application/json",
                         json("Ann", ok, "m".repeat(64 * 1024)), 413, Set.of()));
     }
@@ -129,6 +144,74 @@ class SubmissionApiIT extends DeployedAppBase {
             assertEquals(readyBefore, redis.readyCount(), "nothing enqueued");
             assertEquals(recordsBefore, redis.taskRecordKeys(), "no status record written");
         }
+    }
+
+    @Test
+    void twentyParallelRequestsWithOneIdempotencyKeyMakeOneTaskAndOneMail() throws Exception {
+        String email = UUID.randomUUID() + "@example.com";
+        byte[] body = json("Ida", email, "Only once, please.").getBytes(StandardCharsets.UTF_8);
+        String key = "\"" + UUID.randomUUID() + "\"";
+        try (RedisProbe redis = new RedisProbe()) {
+            Set<String> recordsBefore = redis.taskRecordKeys();
+            ExecutorService pool = Executors.newFixedThreadPool(20);
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            CountDownLatch start = new CountDownLatch(1);
+            try {
+                for (int i = 0; i < 20; i++) {
+                    Http http = http();
+                    answers.add(pool.submit(() -> {
+                        start.await();
+                        return http.post("api/submissions", "application/json", body, "Idempotency-Key", key);
+                    }));
+                }
+                start.countDown();
+                Set<String> ids = new HashSet<>();
+                for (Future<HttpResponse<String>> answer : answers) {
+                    HttpResponse<String> response = answer.get(60, TimeUnit.SECONDS);
+                    assertEquals(202, response.statusCode(), response.body());
+                    String id = parse(response.body()).getString("id");
+                    ids.add(id);
+                    assertEquals(http().resolve("api/tasks/" + id).toString(),
+                            response.headers().firstValue("Location").orElseThrow());
+                }
+                assertEquals(1, ids.size(), "the same task in every answer: " + ids);
+                String id = ids.iterator().next();
+                Set<String> newRecords = new HashSet<>(redis.taskRecordKeys());
+                newRecords.removeAll(recordsBefore);
+                assertEquals(Set.of(RedisProbe.PREFIX + "task:" + id), newRecords, "one task stored");
+                assertEquals("succeeded", TaskStatusPoller.awaitFinal(http(), http().resolve("api/tasks/" + id))
+                        .getString("status"));
+                assertEquals(1, Mailbox.await(email, 1).size());
+                // Once done, a late retry still names the same task and sends nothing more.
+                HttpResponse<String> late = http().post("api/submissions", "application/json", body,
+                        "Idempotency-Key", key);
+                assertEquals(id, parse(late.body()).getString("id"));
+                assertEquals(1, Mailbox.to(email).size(), "one mail");
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void anIdempotencyKeyReusedWithAnotherBodyIs422AndStoresNothing() throws Exception {
+        String key = UUID.randomUUID().toString();
+        String email = UUID.randomUUID() + "@example.com";
+        HttpResponse<String> first = http().post("api/submissions", "application/json",
+                json("Kim", email, "first").getBytes(StandardCharsets.UTF_8), "Idempotency-Key", key);
+        assertEquals(202, first.statusCode(), first.body());
+        try (RedisProbe redis = new RedisProbe()) {
+            Set<String> recordsBefore = redis.taskRecordKeys();
+            HttpResponse<String> second = http().post("api/submissions", "application/json",
+                    json("Kim", email, "second").getBytes(StandardCharsets.UTF_8), "Idempotency-Key", key);
+            assertEquals(422, second.statusCode(), second.body());
+            assertEquals("application/problem+json", second.headers().firstValue("Content-Type").orElseThrow());
+            assertTrue(parse(second.body()).getString("detail").contains("Idempotency-Key"), second.body());
+            assertEquals(recordsBefore, redis.taskRecordKeys(), "nothing stored");
+        }
+        HttpResponse<String> malformed = http().post("api/submissions", "application/json",
+                json("Kim", email, "third").getBytes(StandardCharsets.UTF_8), "Idempotency-Key", "two words");
+        assertEquals(400, malformed.statusCode(), malformed.body());
     }
 
     static String json(String name, String email, String message) {

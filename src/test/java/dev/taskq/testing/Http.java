@@ -41,8 +41,25 @@ public final class Http {
         return new Http(base.toURL(), "Basic " + credentials);
     }
 
-    public HttpResponse<String> delete(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(resolve(path)).DELETE());
+    /** A DELETE, with {@code headers} as name, value, name, value, … */
+    public HttpResponse<String> delete(String path, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(resolve(path)).DELETE();
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request);
+    }
+
+    /** A POST with a body and {@code headers} as name, value, name, value, … */
+    public HttpResponse<String> post(String path, String contentType, byte[] body, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(resolve(path))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request);
     }
 
     public URI resolve(String path) {
@@ -55,13 +72,6 @@ public final class Http {
 
     public HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri).GET());
-    }
-
-    public HttpResponse<String> post(String path, String contentType, byte[] body)
-            throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(resolve(path))
-                .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
     public HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {

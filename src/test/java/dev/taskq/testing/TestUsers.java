@@ -21,7 +21,9 @@ public final class TestUsers {
     public static final User ADMIN = new User("ops", "taskq-admin", PASSWORD);
     /** In another group: authenticated, but not an admin. */
     public static final User VISITOR = new User("visitor", "visitors", PASSWORD);
-    public static final List<User> ALL = List.of(ADMIN, VISITOR);
+    /** In the group taskq-metrics: may read /api/metrics when taskq.metrics.access=taskq-metrics. */
+    public static final User METRICS = new User("metrics-scraper", "taskq-metrics", PASSWORD);
+    public static final List<User> ALL = List.of(ADMIN, VISITOR, METRICS);
 
     private TestUsers() {
     }

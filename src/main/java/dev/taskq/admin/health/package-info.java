@@ -1,0 +1,2 @@
+/** Readiness and liveness of this server: {@code /api/health} for load balancers, and MicroProfile Health. */
+package dev.taskq.admin.health;

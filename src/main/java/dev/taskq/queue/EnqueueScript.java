@@ -1,0 +1,74 @@
+package dev.taskq.queue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import redis.clients.jedis.commands.ScriptingKeyCommands;
+
+/** Runs {@code scripts/enqueue.lua} for one {@link EnqueueRequest} and reads its numbered result code. */
+final class EnqueueScript {
+
+    private static final LuaScript SCRIPT = LuaScript.load("enqueue");
+    /** How long an Idempotency-Key is remembered (draft-ietf-httpapi-idempotency-key-header suggests 24 h). */
+    static final Duration IDEMPOTENCY_TTL = Duration.ofHours(24);
+    static final Duration STATS_MINUTE_TTL = Duration.ofHours(25);
+
+    private EnqueueScript() {
+    }
+
+    /**
+     * @param backlogCap most tasks that may wait (ready, retrying, parked); 0 = no cap
+     * @throws redis.clients.jedis.exceptions.JedisException when Redis did not answer (applied or not: unknown)
+     */
+    static EnqueueOutcome run(ScriptingKeyCommands redis, RedisKeys keys, EnqueueRequest request, int backlogCap,
+                              Instant now) {
+        List<Quota> quotas = request.quotas();
+        List<Task> tasks = request.tasks();
+        List<String> keyList = new ArrayList<>(5 + quotas.size() + tasks.size());
+        keyList.add(keys.ready());
+        keyList.add(keys.events());
+        keyList.add(keys.statsTotal());
+        keyList.add(keys.statsMinute(now.getEpochSecond() / 60));
+        // Unused without a key, but a script's keys must be named up front: any key of the queue's slot will do.
+        keyList.add(request.idempotencyKey() == null ? keys.idempotency("-") : request.idempotencyKey());
+        List<String> args = new ArrayList<>(7 + 2 * quotas.size() + 5 * tasks.size());
+        args.add(String.valueOf(backlogCap));
+        args.add(String.valueOf(IDEMPOTENCY_TTL.toSeconds()));
+        args.add(String.valueOf(STATS_MINUTE_TTL.toSeconds()));
+        args.add(request.idempotencyKey() == null ? "0" : "1");
+        args.add(request.fingerprint() == null ? "" : request.fingerprint());
+        args.add(String.valueOf(quotas.size()));
+        for (Quota quota : quotas) {
+            keyList.add(quota.key());
+            args.add(String.valueOf(quota.max()));
+            args.add(String.valueOf(quota.window().toMillis()));
+        }
+        args.add(String.valueOf(tasks.size()));
+        for (Task task : tasks) {
+            keyList.add(keys.task(task.id()));
+            args.add(task.id());
+            args.add(task.type());
+            args.add(task.createdAt().toString());
+            args.add(TaskCodec.encode(task));
+            args.add(TaskEvents.stateChanged(task.id(), TaskState.QUEUED, now));
+        }
+        // What counts against the backlog cap besides the ready list: retries waiting, and tasks of these types
+        // parked while their service is down (where a backlog grows during an outage).
+        List<String> waiting = new ArrayList<>();
+        waiting.add(keys.delayed());
+        tasks.stream().map(Task::type).distinct().forEach(type -> waiting.add(keys.parked(type)));
+        keyList.addAll(waiting);
+        args.add(String.valueOf(waiting.size()));
+        List<?> reply = (List<?>) SCRIPT.run(redis, keyList, args);
+        int code = ((Long) reply.get(0)).intValue();
+        Object value = reply.get(1);
+        return switch (code) {
+            case 0 -> new EnqueueOutcome.Accepted((String) value);
+            case 1 -> new EnqueueOutcome.Replayed((String) value);
+            case 2 -> new EnqueueOutcome.KeyReused();
+            case 3 -> new EnqueueOutcome.BacklogFull();
+            default -> new EnqueueOutcome.QuotaReached(quotas.get(code - 5), Duration.ofMillis((Long) value));
+        };
+    }
+}

@@ -1,0 +1,54 @@
+package dev.taskq.queue;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.spi.JsonProvider;
+import java.time.Instant;
+import java.util.List;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * What an operator may do to the queue as a whole: pause it (consumers on every server take nothing while
+ * {@link RedisKeys#paused()} exists; submissions are still accepted), resume it, and run a retrying task now.
+ */
+@ApplicationScoped
+public class QueueControl {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
+    private static final LuaScript RETRY_NOW = LuaScript.load("retry-now");
+
+    @Inject
+    RedisTaskQueue queue;
+
+    /** Pauses the queue; a pause already in force is kept as it is (its since and by stay the first one's). */
+    public void pause(String by) {
+        String value = JSON.createObjectBuilder().add("since", Instant.now().toString()).add("by", by).build()
+                .toString();
+        try {
+            queue.client().setnx(queue.keys().paused(), value);
+        } catch (JedisException e) {
+            throw new QueueUnavailableException(e);
+        }
+    }
+
+    public void resume() {
+        try {
+            queue.client().del(queue.keys().paused());
+        } catch (JedisException e) {
+            throw new QueueUnavailableException(e);
+        }
+    }
+
+    /** Moves a task waiting for a retry to the front of the queue; false when it was no longer waiting. */
+    public boolean retryNow(QueueStats.Retrying task) {
+        RedisKeys keys = queue.keys();
+        try {
+            Object moved = RETRY_NOW.run(queue.client(),
+                    List.of(keys.delayed(), keys.ready(), keys.task(task.id()), keys.events()),
+                    List.of(task.entry(), task.id(), Instant.now().toString()));
+            return Long.valueOf(1).equals(moved);
+        } catch (JedisException e) {
+            throw new QueueUnavailableException(e);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.taskq.mail;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskq.queue.RedisKeys;
+import dev.taskq.queue.Task;
+import dev.taskq.queue.TaskCodec;
+import dev.taskq.testing.Deployments;
+import dev.taskq.testing.TaskqIT;
+import dev.taskq.testing.TestServers;
+import dev.taskq.testing.TestTasks;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+
+/**
+ * One send rate for all servers: two deployments (two independent sets of consumers) on one Redis with
+ * taskq.mail-rate=10/s together never let the SMTP server receive more than 10 mails in any one second.
+ */
+@TaskqIT
+class MailRateIT {
+
+    private static final String PREFIX = "mailrate";
+    private static final RedisKeys KEYS = new RedisKeys(PREFIX);
+    private static final int MAILS = 200;
+    private static final String SETTINGS = "taskq.key-prefix=" + PREFIX + "\ntaskq.mail-rate=10/s\n";
+
+    @Deployment(name = "first", testable = false)
+    static WebArchive first() {
+        return Deployments.war("mailrate1", TestServers.get().redisUrl(), SETTINGS);
+    }
+
+    @Deployment(name = "second", testable = false)
+    static WebArchive second() {
+        return Deployments.war("mailrate2", TestServers.get().redisUrl(), SETTINGS);
+    }
+
+    @Test
+    void twoServersTogetherSendNoMoreThanTheRateInAnySecondAndEveryMailArrives() throws Exception {
+        String domain = UUID.randomUUID() + ".example.com";
+        List<Long> arrivals = new ArrayList<>();
+        try (Jedis redis = new Jedis("127.0.0.1", TestServers.get().redisPort())) {
+            try (Pipeline pipeline = redis.pipelined()) {
+                for (int i = 0; i < MAILS; i++) {
+                    Task task = Task.create("confirmation-mail",
+                            TestTasks.mail("Rate " + i, "r" + i + "@" + domain, "one of many"));
+                    pipeline.hset(KEYS.task(task.id()), Map.of("id", task.id(), "type", task.type(),
+                            "status", "queued", "attempts", "0", "createdAt", task.createdAt().toString()));
+                    pipeline.lpush(KEYS.ready(), TaskCodec.encode(task));
+                }
+                pipeline.sync();
+            }
+            // The SMTP server's receive times, seen by watching its count every few milliseconds.
+            int seen = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (seen < MAILS && System.nanoTime() < deadline) {
+                int now = TestServers.get().greenMail().getReceivedMessagesForDomain(domain).length;
+                long at = System.nanoTime() / 1_000_000;
+                for (; seen < now; seen++) {
+                    arrivals.add(at);
+                }
+                Thread.sleep(5);
+            }
+        }
+
+        assertEquals(MAILS, arrivals.size(), "every mail arrived");
+        for (int i = 0; i < arrivals.size(); i++) {
+            long from = arrivals.get(i);
+            long inOneSecond = arrivals.stream().filter(t -> t >= from && t < from + 1000).count();
+            assertTrue(inOneSecond <= 10 + 1, inOneSecond + " mails received within one second");
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> TestServers.get().greenMail()
+                .getReceivedMessagesForDomain(domain).length == MAILS);
+    }
+}
