@@ -34,6 +34,11 @@ public final class RedisKeys {
         return tag + ":consumers";
     }
 
+    /** String held (SET NX PX) by the one server that runs a periodic job ({@code name}) this period. */
+    public String jobLock(String name) {
+        return tag + ":lock:" + name;
+    }
+
     /** Sorted set of tasks waiting for a retry; the score is the time (epoch ms) they are due. */
     public String delayed() {
         return tag + ":delayed";

@@ -9,7 +9,9 @@ import dev.taskq.queue.EnqueueRequest;
 import dev.taskq.queue.Quota;
 import dev.taskq.queue.RedisKeys;
 import dev.taskq.queue.RedisTaskQueue;
+import dev.taskq.queue.QueueUnavailableException;
 import dev.taskq.queue.Task;
+import dev.taskq.storage.SubmissionTasks;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,8 +27,8 @@ import java.util.List;
 
 /**
  * Accepts a submission from any boundary: validates it, applies the abuse rules (honeypot, recipient rules, limits,
- * backlog cap, idempotency key), and enqueues one confirmation-mail task — the checks and the enqueue in one Redis
- * round trip.
+ * backlog cap, idempotency key), and enqueues its confirmation-mail task with the tasks that store it (and notify
+ * the owner) — the checks and the enqueue in one Redis round trip.
  */
 @ApplicationScoped
 public class SubmissionService {
@@ -45,6 +47,9 @@ public class SubmissionService {
 
     @Inject
     VisitorLanguage language;
+
+    @Inject
+    SubmissionTasks storage;
 
     private RedisKeys keys;
     private RecipientRules recipients;
@@ -75,14 +80,23 @@ public class SubmissionService {
         }
         if (context.honeypotFilled()) {
             // The one place that decides what a bot's submission gets: a success to see (so it learns nothing),
-            // nothing stored, nothing mailed.
+            // nothing mailed; it is kept apart as spam for a short time, so an operator can check it caught no
+            // person (best effort: the bot's answer does not depend on it).
+            try {
+                queue.enqueue(new EnqueueRequest(storage.around(null, submission.getName(), submission.getEmail(),
+                        submission.getMessage(), true), List.of(), null, null));
+            } catch (QueueUnavailableException e) {
+                // Nothing kept; the bot is not told.
+            }
             return new SubmissionOutcome.Discarded();
         }
         Task task = Task.create(ConfirmationMailHandler.TYPE, ConfirmationMailHandler.payload(
                 submission.getName(), submission.getEmail(), submission.getMessage(), language.locale()));
         String idempotencyKey = context.idempotencyKey() == null ? null
                 : keys.idempotency(digest(context.idempotencyKey()));
-        EnqueueOutcome outcome = queue.enqueue(new EnqueueRequest(List.of(task), quotas(submission, context),
+        // The store (and owner notification) tasks go in the same round trip as the mail task: all or none.
+        EnqueueOutcome outcome = queue.enqueue(new EnqueueRequest(storage.around(task, submission.getName(),
+                submission.getEmail(), submission.getMessage(), false), quotas(submission, context),
                 idempotencyKey, fingerprint(submission)));
         if (outcome instanceof EnqueueOutcome.Accepted accepted) {
             return new SubmissionOutcome.Accepted(accepted.taskId(), false);

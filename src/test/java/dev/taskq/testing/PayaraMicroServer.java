@@ -35,16 +35,42 @@ public final class PayaraMicroServer implements AutoCloseable {
 
     /** Starts it with these settings (environment variables such as TASKQ_KEY_PREFIX) and waits until it serves. */
     public static PayaraMicroServer start(String name, Map<String, String> settings) {
+        return start(name, settings, List.of(), List.of());
+    }
+
+    /**
+     * As {@link #start(String, Map)}, with more post-boot command files run after the mail session's (Micro takes
+     * one file: they are joined into target/NAME-postboot.asadmin) and jars for its class path ({@code --addLibs},
+     * e.g. a JDBC driver).
+     */
+    public static PayaraMicroServer start(String name, Map<String, String> settings, List<Path> morePostBootFiles,
+                                          List<Path> libraries) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run the tests with ./mvnw verify");
         }
         int port = TestServers.freePort();
         Path log = Path.of("target", name + "-payara-micro.log");
-        ProcessBuilder builder = new ProcessBuilder(List.of(
+        Path postBoot = Path.of("server-config/payara/create-mail-session.asadmin");
+        if (!morePostBootFiles.isEmpty()) {
+            try {
+                StringBuilder joined = new StringBuilder(Files.readString(postBoot));
+                for (Path file : morePostBootFiles) {
+                    joined.append('\n').append(Files.readString(file));
+                }
+                postBoot = Files.writeString(Path.of("target", name + "-postboot.asadmin"), joined);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "-jar", JAR.toString(), "--nocluster", "--port", String.valueOf(port),
-                "--postbootcommandfile", "server-config/payara/create-mail-session.asadmin",
-                "--deploy", new File("target/taskq.war").getAbsolutePath(), "--contextroot", "/"))
+                "--postbootcommandfile", postBoot.toString()));
+        for (Path library : libraries) {
+            command.addAll(List.of("--addLibs", library.toAbsolutePath().toString()));
+        }
+        command.addAll(List.of("--deploy", new File("target/taskq.war").getAbsolutePath(), "--contextroot", "/"));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
