@@ -38,8 +38,6 @@ public class TaskEventHub implements TaskEventSubscription.Listener {
     /** More watchers than this on one server are refused (503): each one holds an HTTP connection. */
     static final int MAX_WATCHERS = TaskqSettings.MAX_WATCHERS;
     private static final long KEEP_ALIVE_SECONDS = 15;
-    /** How often the subscription's connection is pinged: a half-open one is replaced within twice this. */
-    private static final long PING_SECONDS = 3;
     private static final long STOP_WAIT_SECONDS = 2;
     private static final int WATCHER_THREADS = 8;
     private static final Logger LOG = Logger.getLogger(TaskEventHub.class.getName());
@@ -80,7 +78,6 @@ public class TaskEventHub implements TaskEventSubscription.Listener {
     private TaskEventSubscription subscription;
     private Future<?> subscriptionRun;
     private ScheduledFuture<?> keepAlive;
-    private ScheduledFuture<?> ping;
 
     /** What became of a request to watch. */
     public enum Watch { WATCHING, CLIENT_BUSY, SERVER_BUSY }
@@ -153,8 +150,6 @@ public class TaskEventHub implements TaskEventSubscription.Listener {
             subscriptionRun = executor.submit(subscription);
             keepAlive = scheduler.scheduleWithFixedDelay(this::keepAlive, KEEP_ALIVE_SECONDS, KEEP_ALIVE_SECONDS,
                     TimeUnit.SECONDS);
-            ping = scheduler.scheduleWithFixedDelay(this::checkSubscription, PING_SECONDS, PING_SECONDS,
-                    TimeUnit.SECONDS);
             state = State.RUNNING;
         }
         return state == State.RUNNING;
@@ -182,15 +177,6 @@ public class TaskEventHub implements TaskEventSubscription.Listener {
         }
     }
 
-    /** Never throws: an exception would cancel the schedule. */
-    private void checkSubscription() {
-        try {
-            subscription.checkConnection();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Checking the Redis events subscription failed", e);
-        }
-    }
-
     private List<TaskWatcher> everyWatcher() {
         return watchers.values().stream().flatMap(Set::stream).toList();
     }
@@ -205,7 +191,6 @@ public class TaskEventHub implements TaskEventSubscription.Listener {
         }
         if (wasRunning) {
             keepAlive.cancel(false);
-            ping.cancel(false);
             subscription.stop();
             awaitEnd(subscriptionRun);
         }
