@@ -3,23 +3,29 @@ package dev.taskq.mail;
 import dev.taskq.worker.PermanentTaskFailure;
 import dev.taskq.worker.ServiceUnavailableException;
 import jakarta.mail.MessagingException;
-import java.io.IOException;
+import java.io.EOFException;
+import java.io.InterruptedIOException;
 import java.lang.reflect.Method;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 
 /**
  * Names the kind of a failed SMTP exchange, once, where it is caught (see {@link dev.taskq.worker.TaskHandler}):
  * <ul>
  * <li>the mail server is unavailable ({@link ServiceUnavailableException}): nothing could be connected, a socket
  * broke or timed out, TLS failed (no STARTTLS, a certificate that does not verify), the session was refused (bad
- * credentials, {@code 421}), the sender is refused, or the server throttles ({@code 450}/{@code 451}/{@code 452}
- * with an enhanced status {@code 4.7.x} or words like "rate" or "try again later");</li>
+ * credentials, {@code 421}), the sender is refused, or the server throttles the session ({@code 450}/{@code 451}/
+ * {@code 452} with an enhanced status {@code 4.7.x} or words like "rate" or "try again later"; to one recipient,
+ * only when the words say it is about the rate);</li>
  * <li>the task can never succeed ({@link PermanentTaskFailure}): any other {@code 5xx} reply, such as {@code 550}
  * for the recipient; the server's reply is kept in the message (for operators only);</li>
- * <li>anything else, such as a temporary {@code 4xx} for the recipient, is an ordinary failed attempt, retried.</li>
+ * <li>anything else, such as a temporary {@code 4xx} for the recipient (greylisting, policy, a full mailbox: one
+ * recipient's answer must not pause every server's mail), is an ordinary failed attempt, retried.</li>
  * </ul>
  */
 final class SmtpFailures {
@@ -29,6 +35,8 @@ final class SmtpFailures {
     private static final Pattern REPLY = Pattern.compile("^\\s*([2-5]\\d\\d)[ -]");
     private static final Pattern THROTTLED = Pattern.compile(
             "\\b4\\.7\\.\\d+|rate|try again later|too many|throttl", Pattern.CASE_INSENSITIVE);
+    /** What a reply to one recipient must say to mean the sender is throttled (greylisting says "try again later"). */
+    private static final Pattern RATE_WORDS = Pattern.compile("\\brate\\b|too many|throttl", Pattern.CASE_INSENSITIVE);
 
     private SmtpFailures() {
     }
@@ -41,12 +49,14 @@ final class SmtpFailures {
         List<Throwable> chain = chain(failure);
         String reply = reply(chain);
         int code = reply == null ? 0 : Integer.parseInt(reply.substring(0, 3));
-        boolean brokenConnection = chain.stream().anyMatch(IOException.class::isInstance);
+        boolean brokenConnection = chain.stream().anyMatch(SmtpFailures::isConnectionFailure);
         boolean senderRefused = chain.stream()
                 .anyMatch(t -> t.getClass().getSimpleName().equals("SMTPSenderFailedException"));
+        boolean recipientRefused = chain.stream()
+                .anyMatch(t -> t.getClass().getSimpleName().equals("SMTPAddressFailedException"));
 
         if (connecting || brokenConnection || code == 421 || code == 530 || code == 534 || code == 535
-                || code == 538 || senderRefused && code >= 500 || throttled(code, reply)) {
+                || code == 538 || senderRefused && code >= 500 || throttled(code, reply, recipientRefused)) {
             return unavailable(failure, server);
         }
         if (code >= 500) {
@@ -57,9 +67,19 @@ final class SmtpFailures {
 
     /** Whether the server said it throttles this sender ({@code 421}, or {@code 45x} with a rate reason). */
     static boolean throttling(MessagingException failure) {
-        String reply = reply(chain(failure));
+        List<Throwable> chain = chain(failure);
+        String reply = reply(chain);
         int code = reply == null ? 0 : Integer.parseInt(reply.substring(0, 3));
-        return code == 421 || throttled(code, reply);
+        boolean recipientRefused = chain.stream()
+                .anyMatch(t -> t.getClass().getSimpleName().equals("SMTPAddressFailedException"));
+        return code == 421 || throttled(code, reply, recipientRefused);
+    }
+
+    /** A failure of the connection itself, not of what was written on it (an encoding error is an IOException too). */
+    private static boolean isConnectionFailure(Throwable t) {
+        return t instanceof SocketException || t instanceof InterruptedIOException || t instanceof SSLException
+                || t instanceof UnknownHostException || t instanceof EOFException
+                || t.getClass().getSimpleName().equals("MailConnectException");
     }
 
     /** The mail server cannot be used: {@code server: why}, in one line. */
@@ -79,8 +99,9 @@ final class SmtpFailures {
         return deepest == chain.get(0) || top.isEmpty() ? root : top + " (" + root + ")";
     }
 
-    private static boolean throttled(int code, String reply) {
-        return (code == 450 || code == 451 || code == 452) && THROTTLED.matcher(reply).find();
+    private static boolean throttled(int code, String reply, boolean toOneRecipient) {
+        return (code == 450 || code == 451 || code == 452)
+                && (toOneRecipient ? RATE_WORDS : THROTTLED).matcher(reply).find();
     }
 
     /** The first SMTP reply found along the chain, in one line, or null. */

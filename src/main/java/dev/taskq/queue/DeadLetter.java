@@ -1,8 +1,8 @@
 package dev.taskq.queue;
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 
 /**
@@ -11,13 +11,16 @@ import java.io.StringReader;
  */
 public record DeadLetter(String id, String entry, String reason, String at) implements java.io.Serializable {
 
-    static DeadLetter fromJson(String json) {
+    private static final JsonProvider JSON = JsonProvider.provider();
+
+    /** Reads a dead letter stored under {@code id} (its hash field): the id it is listed, opened and deleted by. */
+    static DeadLetter fromJson(String id, String json) {
         try {
-            JsonObject object = Json.createReader(new StringReader(json)).readObject();
-            return new DeadLetter(object.getString("id", null), object.getString("entry", ""),
-                    object.getString("reason", ""), object.getString("at", ""));
+            JsonObject object = JSON.createReader(new StringReader(json)).readObject();
+            return new DeadLetter(id, object.getString("entry", ""), object.getString("reason", ""),
+                    object.getString("at", ""));
         } catch (JsonException | ClassCastException e) {
-            return new DeadLetter(null, json, "unreadable dead letter", "");
+            return new DeadLetter(id, json, "unreadable dead letter", "");
         }
     }
 }

@@ -60,7 +60,7 @@ public class DeadLetters {
     public java.util.Optional<DeadLetter> find(String id) {
         try {
             String json = queue.client().hget(queue.keys().dead(), id);
-            return json == null ? java.util.Optional.empty() : java.util.Optional.of(DeadLetter.fromJson(json));
+            return json == null ? java.util.Optional.empty() : java.util.Optional.of(DeadLetter.fromJson(id, json));
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }
@@ -148,7 +148,7 @@ public class DeadLetters {
                     new ScanParams().count(500));
             Map<String, Double> scores = new HashMap<>();
             for (Map.Entry<String, String> letter : batch.getResult()) {
-                Instant at = instant(DeadLetter.fromJson(letter.getValue()).at());
+                Instant at = instant(DeadLetter.fromJson(letter.getKey(), letter.getValue()).at());
                 scores.put(letter.getKey(), (double) (at == null ? 0 : at.toEpochMilli()));
             }
             if (!scores.isEmpty()) {
@@ -172,9 +172,9 @@ public class DeadLetters {
         }
         List<String> json = queue.client().hmget(queue.keys().dead(), ids.toArray(String[]::new));
         List<DeadLetter> letters = new ArrayList<>();
-        for (String one : json) {
-            if (one != null) {
-                letters.add(DeadLetter.fromJson(one));
+        for (int i = 0; i < ids.size(); i++) {
+            if (json.get(i) != null) {
+                letters.add(DeadLetter.fromJson(ids.get(i), json.get(i)));
             }
         }
         return letters;

@@ -18,7 +18,7 @@ final class EnqueueScript {
     }
 
     /**
-     * @param backlogCap most tasks the ready list may hold; 0 = no cap
+     * @param backlogCap most tasks that may wait (ready, retrying, parked); 0 = no cap
      * @throws redis.clients.jedis.exceptions.JedisException when Redis did not answer (applied or not: unknown)
      */
     static EnqueueOutcome run(ScriptingKeyCommands redis, RedisKeys keys, EnqueueRequest request, int backlogCap,
@@ -53,6 +53,13 @@ final class EnqueueScript {
             args.add(TaskCodec.encode(task));
             args.add(TaskEvents.stateChanged(task.id(), TaskState.QUEUED, now));
         }
+        // What counts against the backlog cap besides the ready list: retries waiting, and tasks of these types
+        // parked while their service is down (where a backlog grows during an outage).
+        List<String> waiting = new ArrayList<>();
+        waiting.add(keys.delayed());
+        tasks.stream().map(Task::type).distinct().forEach(type -> waiting.add(keys.parked(type)));
+        keyList.addAll(waiting);
+        args.add(String.valueOf(waiting.size()));
         List<?> reply = (List<?>) SCRIPT.run(redis, keyList, args);
         int code = ((Long) reply.get(0)).intValue();
         Object value = reply.get(1);

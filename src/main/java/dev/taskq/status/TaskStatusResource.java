@@ -81,6 +81,12 @@ public class TaskStatusResource {
                 response.resume(refusal(watch, "waiting requests"));
                 return;
             }
+            if (response.isDone()) {
+                // Timed out (or the client left) before it was watched: the completion callback found nothing to
+                // remove, so the watch would hold the client's slot for good.
+                hub.unwatch(id, waiting);
+                return;
+            }
             // Watching before looking: a change made in between is not missed.
             waiting.answerIfSettled();
         } catch (QueueUnavailableException e) {

@@ -27,7 +27,11 @@ final class RecipientRules {
     Optional<String> refusal(String address) {
         String domain = domain(address);
         String bare = domain.startsWith("[") && domain.endsWith("]") ? domain.substring(1, domain.length() - 1) : domain;
-        if (domain.startsWith("[") || Cidr.literal(bare).isPresent() || bare.startsWith("ipv6:")) {
+        // No top-level domain is all digits: "127.1" or "10.1" is an address that some resolvers (inet_aton) read
+        // as 127.0.0.1 or 10.0.0.1, whatever shape it has.
+        String lastLabel = bare.substring(bare.lastIndexOf('.') + 1);
+        if (domain.startsWith("[") || Cidr.literal(bare).isPresent() || bare.startsWith("ipv6:")
+                || lastLabel.matches("(0x)?[0-9a-f]+") && lastLabel.chars().anyMatch(Character::isDigit)) {
             return Optional.of("email.ipLiteral");
         }
         if (domain.equals("localhost") || domain.endsWith(".localhost") || domain.endsWith(".")

@@ -48,6 +48,14 @@ public class SessionCookieFilter extends HttpFilter {
             public HttpSession getSession() {
                 return getSession(true);
             }
+
+            /** A login changes the session id: the new cookie needs the attributes too. */
+            @Override
+            public String changeSessionId() {
+                String id = super.changeSessionId();
+                complete(response, prefix, secure);
+                return id;
+            }
         }, response);
     }
 

@@ -34,6 +34,8 @@ final class ConsumerLoop implements Runnable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
     private static final Duration PAUSED_POLL = Duration.ofSeconds(1);
     private static final Duration MAX_RATE_WAIT = Duration.ofSeconds(1);
+    /** How often a task's own run may find its service down and be parked without spending an attempt. */
+    static final int MAX_OWN_PARKS = 10;
     /** When another server (whose service may work) may take a parked task: parking is per server. */
     private static final Duration PARKED_LOOK_AGAIN = Duration.ofSeconds(30);
 
@@ -231,6 +233,12 @@ final class ConsumerLoop implements Runnable {
         } catch (ServiceUnavailableException e) {
             if (breaker.open(e, Instant.now())) {
                 breakers.opened(breaker);
+            }
+            if (start.parks() >= MAX_OWN_PARKS) {
+                // Its own runs keep finding the service down while others get through (a reply about this task
+                // that reads like an outage): from now on that costs attempts, so it ends.
+                long micros = (System.nanoTime() - begin) / 1000;
+                return recordFailure(task, entry, start.attempt(), describe(e), micros);
             }
             return park(task, entry, breaker, true);
         } catch (PermanentTaskFailure e) {

@@ -62,20 +62,42 @@ class SmtpFailuresTest {
     }
 
     @Test
-    void throttlingRepliesMeanTheServerIsUnavailable() throws Exception {
-        InternetAddress to = new InternetAddress("ann@example.com");
+    void throttlingRepliesToTheSessionMeanTheServerIsUnavailable() throws Exception {
         for (String reply : new String[] {"451 4.7.1 Please try again later", "450 Too many messages, slow down",
                 "452 Rate limit exceeded", "421 4.7.0 Try again later, closing connection"}) {
             int code = Integer.parseInt(reply.substring(0, 3));
-            SendFailedException failure = new SendFailedException("Invalid Addresses",
-                    new SMTPAddressFailedException(to, "RCPT TO:<ann@example.com>", code, reply),
-                    new Address[0], new Address[] {to}, new Address[0]);
+            SMTPSendFailedException failure = new SMTPSendFailedException("MAIL FROM:<noreply@example.com>", code,
+                    reply, null, null, null, null);
 
             Exception kind = SmtpFailures.classify(failure, false, SERVER);
 
             assertInstanceOf(ServiceUnavailableException.class, kind, reply);
             assertEquals(SERVER + ": " + reply, kind.getMessage());
+            assertTrue(SmtpFailures.throttling(failure), reply);
         }
+    }
+
+    @Test
+    void oneRecipientGreylistedOrThrottledIsAnOrdinaryRetryNotAnOutage() throws Exception {
+        InternetAddress to = new InternetAddress("ann@example.com");
+        for (String reply : new String[] {"451 4.7.1 <ann@example.com>: Recipient address rejected: greylisted,"
+                + " try again later", "450 4.7.1 <ann@example.com>: Recipient address rejected: policy"}) {
+            int code = Integer.parseInt(reply.substring(0, 3));
+            SendFailedException failure = new SendFailedException("Invalid Addresses",
+                    new SMTPAddressFailedException(to, "RCPT TO:<ann@example.com>", code, reply),
+                    new Address[0], new Address[] {to}, new Address[0]);
+
+            assertSame(failure, SmtpFailures.classify(failure, false, SERVER), reply);
+            assertTrue(!SmtpFailures.throttling(failure), reply);
+        }
+    }
+
+    @Test
+    void aMessageThatCannotBeEncodedIsNotAnOutage() {
+        MessagingException failure = new MessagingException("cannot write the message",
+                new java.io.UnsupportedEncodingException("x-unknown"));
+
+        assertSame(failure, SmtpFailures.classify(failure, false, SERVER));
     }
 
     @Test

@@ -74,6 +74,16 @@ class EnqueueScriptTest {
     }
 
     @Test
+    void tasksParkedDuringAnOutageAndRetriesCountAgainstTheBacklogCap() {
+        jedis.zadd(KEYS.parked("mail"), 1, "parked-1");
+        jedis.zadd(KEYS.delayed(), 1, "retry-1");
+
+        assertEquals(new EnqueueOutcome.BacklogFull(), run(EnqueueRequest.of(task()), 2));
+        assertEquals(0, jedis.llen(KEYS.ready()), "nothing accepted");
+        assertInstanceOf(EnqueueOutcome.Accepted.class, run(EnqueueRequest.of(task()), 3));
+    }
+
+    @Test
     void severalTasksGoInTogetherOrNotAtAll() {
         Task first = task();
         Task second = Task.create("store", Map.of());

@@ -14,6 +14,7 @@ class RecipientRulesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"user@[127.0.0.1]", "user@[IPv6:::1]", "user@127.0.0.1", "user@10.1.2.3",
+            "user@127.1", "user@10.1", "user@192.168.1", "user@0x7f.1",
             "user@localhost", "user@LOCALHOST", "user@mail.localhost", "user@intranet", "user@example.com."})
     void addressesWithoutAPublicDomainNameAreRefused(String address) {
         assertTrue(open.refusal(address).isPresent(), address);

@@ -6,12 +6,14 @@
 -- KEYS[5]  idempotency record, a hash {fingerprint, id} (only read or written when ARGV[4] == '1')
 -- KEYS[6 .. 5+Q]        one counter per quota
 -- KEYS[6+Q .. 5+Q+T]    one status record per task
+-- KEYS[6+Q+T .. 5+Q+T+W] the sets whose tasks also wait: the delayed set and the parked set of each type
 --
 -- ARGV[1]  backlog cap (0 = none)     ARGV[2] idempotency TTL (s)   ARGV[3] stats minute TTL (s)
 -- ARGV[4]  '1' when an idempotency key is given, else '0'
 -- ARGV[5]  fingerprint of the request (what the idempotency key must come with again)
 -- ARGV[6]  Q = number of quotas, then per quota: max, window (ms)
 -- then     T = number of tasks, then per task: id, type, createdAt, entry (JSON), event (JSON)
+-- then     W = number of those waiting sets
 --
 -- Returns {code, value}:
 --   {0, first task id}   accepted          {1, task id}   replayed: the key was seen with this request before
@@ -36,7 +38,13 @@ if withKey then
   end
 end
 
-if cap > 0 and redis.call('LLEN', KEYS[1]) + tasks > cap then return {3, ''} end
+if cap > 0 then
+  -- Waiting means ready, retrying or parked during an outage: KEYS after the records, their number after the tasks.
+  local waiting = redis.call('LLEN', KEYS[1])
+  local sets = tonumber(ARGV[argTasks + 1 + 5 * tasks] or '0')
+  for w = 1, sets do waiting = waiting + redis.call('ZCARD', KEYS[5 + quotas + tasks + w]) end
+  if waiting + tasks > cap then return {3, ''} end
+end
 
 -- Every quota is checked before any is counted; a refusal names the one that frees up last.
 local refused, longest = 0, -1

@@ -6,14 +6,16 @@
 -- ARGV[6] createdAt   ARGV[7] time-in-queue histogram bucket   ARGV[8] time in queue, ms
 -- With a send rate for the task's type: KEYS[9], KEYS[10], … one sorted set per window (the starts within it),
 -- ARGV[9] the number of windows, then per window ARGV[8 + 2i] its limit and ARGV[9 + 2i] its length in ms.
--- Returns {1, attempt, earlier result or false} when started; {0} when the entry is no longer held; {3} when the
+-- Returns {1, attempt, earlier result or false, parks} when started (parks: how often a run of it found the
+-- service down); {0} when the entry is no longer held; {3} when the
 -- queue is paused, {4, ms} when the send rate is used up for that long (the entry went back to the front of the
 -- queue in both cases).
 if not redis.call('LPOS', KEYS[1], ARGV[1]) then return {0} end
 -- The same start repeated after its reply was lost: nothing more to count.
-local earlier = redis.call('HMGET', KEYS[8], 'status', 'startedAt', 'attempts', 'result', 'waitingFor')
+local earlier = redis.call('HMGET', KEYS[8], 'status', 'startedAt', 'attempts', 'result', 'waitingFor', 'parks')
+local parks = tonumber(earlier[6] or '0')
 if earlier[1] == 'processing' and earlier[2] == ARGV[3] then
-  return {1, tonumber(earlier[3]), earlier[4]}
+  return {1, tonumber(earlier[3]), earlier[4], parks}
 end
 if redis.call('EXISTS', KEYS[3]) == 1 then
   redis.call('LREM', KEYS[1], 1, ARGV[1])
@@ -64,4 +66,4 @@ if attempt == 1 then
   if redis.call('HINCRBY', KEYS[7], 'wait_le:' .. ARGV[7], 1) == 1 then redis.call('EXPIRE', KEYS[7], 90000) end
 end
 redis.call('PUBLISH', KEYS[5], cjson.encode({id = ARGV[4], status = 'processing', at = ARGV[3]}))
-return {1, attempt, result}
+return {1, attempt, result, parks}
