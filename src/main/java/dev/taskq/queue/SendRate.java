@@ -2,6 +2,7 @@ package dev.taskq.queue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -9,8 +10,9 @@ import java.util.regex.Pattern;
 
 /**
  * A send rate shared by every server on one Redis, such as {@code 14/s,600/min,50000/day}: each window is a sliding
- * one (no more than {@code limit} starts in any period of its length), enforced in Redis by the script that starts a
- * run, so that all servers together stay within it.
+ * one (no more than {@code limit} starts in any period of its length), and the shortest is also spread evenly (one
+ * start every length/limit), enforced in Redis by the script that starts a run, so that all servers together stay
+ * within it.
  */
 public record SendRate(List<Window> windows) {
 
@@ -45,6 +47,8 @@ public record SendRate(List<Window> windows) {
             }
             windows.add(new Window(limit, unit(matcher.group(2))));
         }
+        // Shortest first: the start script spreads the shortest window's starts evenly.
+        windows.sort(Comparator.comparing(Window::length));
         return new SendRate(List.copyOf(windows));
     }
 

@@ -4,7 +4,6 @@ import dev.taskq.config.TaskqSettings;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -89,7 +88,7 @@ public final class TaskEventSubscription implements Runnable {
      * Ends {@link #run()} soon: unsubscribes and closes the connection from the calling thread, which unblocks
      * a pending subscribe. Safe to call from any thread, more than once.
      */
-    public synchronized void stop() {
+    public void stop() {
         stopped.countDown();
         JedisPubSub current = pubSub;
         if (current != null && current.isSubscribed()) {
@@ -100,28 +99,6 @@ public final class TaskEventSubscription implements Runnable {
             }
         }
         closeConnection();
-    }
-
-    /**
-     * Checks the subscribed connection, to be called every few seconds: sends a PING on it, and closes it (so that
-     * {@link #run()} subscribes again) when the previous PING got no answer — a half-open connection that would
-     * otherwise deliver nothing, silently, for hours. Synchronized with {@link #stop()}: both write to the connection.
-     */
-    public synchronized void checkConnection() {
-        Subscriber current = pubSub instanceof Subscriber subscriber ? subscriber : null;
-        if (current == null || !current.isSubscribed()) {
-            return;
-        }
-        if (current.pingsUnanswered.getAndIncrement() > 0) {
-            LOG.warning("Redis events subscription did not answer a PING; subscribing again");
-            closeConnection();
-            return;
-        }
-        try {
-            current.ping();
-        } catch (RuntimeException e) {
-            closeConnection();
-        }
     }
 
     private void subscribe(Subscriber subscriber) {
@@ -162,12 +139,6 @@ public final class TaskEventSubscription implements Runnable {
     private final class Subscriber extends JedisPubSub {
 
         private volatile boolean wasSubscribed;
-        private final AtomicInteger pingsUnanswered = new AtomicInteger();
-
-        @Override
-        public void onPong(String pattern) {
-            pingsUnanswered.set(0);
-        }
 
         @Override
         public void onSubscribe(String subscribedChannel, int count) {

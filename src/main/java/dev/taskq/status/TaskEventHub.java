@@ -3,10 +3,11 @@ package dev.taskq.status;
 import dev.taskq.config.TaskqSettings;
 import dev.taskq.queue.TaskEvent;
 import dev.taskq.queue.TaskEventSubscription;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -16,8 +17,10 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -35,21 +38,36 @@ public class TaskEventHub implements TaskEventSubscription.Listener {
     /** More watchers than this on one server are refused (503): each one holds an HTTP connection. */
     static final int MAX_WATCHERS = TaskqSettings.MAX_WATCHERS;
     private static final long KEEP_ALIVE_SECONDS = 15;
-    /** How often the subscription's connection is pinged: a half-open one is replaced within twice this. */
-    private static final long PING_SECONDS = 3;
     private static final long STOP_WAIT_SECONDS = 2;
+    private static final int WATCHER_THREADS = 8;
     private static final Logger LOG = Logger.getLogger(TaskEventHub.class.getName());
 
     private enum State { NEW, RUNNING, STOPPED }
 
+    /**
+     * Where the subscription and the watchers' blocking work run: a pool of its own, on the container's thread
+     * factory (so its threads carry the application's context). Not the ManagedExecutorService: the consumer loops
+     * hold threads of that for good, and WildFly's default one has about two per core — the subscription and the
+     * watchers' work then waited behind them forever.
+     */
+    private ThreadPoolExecutor executor;
+
     @Resource
-    ManagedExecutorService executor;
+    ManagedThreadFactory threadFactory;
 
     @Resource
     ManagedScheduledExecutorService scheduler;
 
     @Inject
     TaskqSettings settings;
+
+    @PostConstruct
+    void createThreads() {
+        // The subscription's thread, and WATCHER_THREADS for reads and writes; idle ones end after 30 s.
+        executor = new ThreadPoolExecutor(WATCHER_THREADS + 1, WATCHER_THREADS + 1, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), threadFactory);
+        executor.allowCoreThreadTimeOut(true);
+    }
 
     private final ConcurrentMap<String, Set<TaskWatcher>> watchers = new ConcurrentHashMap<>();
     private final AtomicInteger watcherCount = new AtomicInteger();
@@ -60,7 +78,6 @@ public class TaskEventHub implements TaskEventSubscription.Listener {
     private TaskEventSubscription subscription;
     private Future<?> subscriptionRun;
     private ScheduledFuture<?> keepAlive;
-    private ScheduledFuture<?> ping;
 
     /** What became of a request to watch. */
     public enum Watch { WATCHING, CLIENT_BUSY, SERVER_BUSY }
@@ -133,8 +150,6 @@ public class TaskEventHub implements TaskEventSubscription.Listener {
             subscriptionRun = executor.submit(subscription);
             keepAlive = scheduler.scheduleWithFixedDelay(this::keepAlive, KEEP_ALIVE_SECONDS, KEEP_ALIVE_SECONDS,
                     TimeUnit.SECONDS);
-            ping = scheduler.scheduleWithFixedDelay(this::checkSubscription, PING_SECONDS, PING_SECONDS,
-                    TimeUnit.SECONDS);
             state = State.RUNNING;
         }
         return state == State.RUNNING;
@@ -162,15 +177,6 @@ public class TaskEventHub implements TaskEventSubscription.Listener {
         }
     }
 
-    /** Never throws: an exception would cancel the schedule. */
-    private void checkSubscription() {
-        try {
-            subscription.checkConnection();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Checking the Redis events subscription failed", e);
-        }
-    }
-
     private List<TaskWatcher> everyWatcher() {
         return watchers.values().stream().flatMap(Set::stream).toList();
     }
@@ -185,11 +191,11 @@ public class TaskEventHub implements TaskEventSubscription.Listener {
         }
         if (wasRunning) {
             keepAlive.cancel(false);
-            ping.cancel(false);
             subscription.stop();
             awaitEnd(subscriptionRun);
         }
         everyWatcher().forEach(TaskWatcher::stop);
+        executor.shutdown();
         watchers.clear();
         watcherCount.set(0);
         perClient.clear();

@@ -13,6 +13,7 @@ import dev.taskq.testing.Mailbox;
 import dev.taskq.testing.RedisProbe;
 import dev.taskq.testing.TaskStatusPoller;
 import dev.taskq.testing.TestTasks;
+import dev.taskq.testing.TestUsers;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
@@ -21,37 +22,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
-import org.glassfish.embeddable.CommandResult;
-import org.glassfish.embeddable.CommandRunner;
-import org.glassfish.internal.api.Globals;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The dead-letter API: for the taskq-admin role only; list, re-queue (the mail then goes out) and delete. */
 class DeadLetterAdminIT extends DeployedAppBase {
 
-    private static final String ADMIN = "ops";
-    private static final String VISITOR = "visitor";
-    private static final String PASSWORD = "s3cret-pass";
-
-    /** Users as an operator creates them on the server: one in the taskq-admin group, one not. */
-    @BeforeAll
-    static void createUsers() throws Exception {
-        // asadmin takes passwords only from a file.
-        Path passwordFile = Files.writeString(Path.of("target", "test-user-password.txt"),
-                "AS_ADMIN_USERPASSWORD=" + PASSWORD + "\n");
-        CommandRunner asadmin = Globals.get(CommandRunner.class);
-        for (String[] user : new String[][] {{ADMIN, "taskq-admin"}, {VISITOR, "visitors"}}) {
-            CommandResult created = asadmin.run("create-file-user", "--groups", user[1],
-                    "--passwordfile", passwordFile.toString(), user[0]);
-            assertEquals(CommandResult.ExitStatus.SUCCESS, created.getExitStatus(), created.getOutput());
-        }
-    }
+    /** Created on every test server before the tests, as an operator creates them (see TestUsers). */
+    private static final String ADMIN = TestUsers.ADMIN.name();
+    private static final String VISITOR = TestUsers.VISITOR.name();
+    private static final String PASSWORD = TestUsers.PASSWORD;
 
     @Test
     void onlyAdminsMayLookAtDeadLetters() throws Exception {
@@ -128,9 +110,11 @@ class DeadLetterAdminIT extends DeployedAppBase {
             assertEquals(202, admin.post("api/admin/dead-letters/" + task.id() + "/requeue", "application/json",
                     new byte[0]).statusCode());
             // A second operator's delete, sent from a page loaded before the re-queue:
-            assertEquals(404, admin.delete("api/admin/dead-letters/" + task.id()).statusCode());
+            assertEquals(404, admin.delete("api/admin/dead-letters/" + task.id(), REQUESTED_BY).statusCode());
             assertEquals(1, Mailbox.await(email, 1).size(), "the live task still ran");
-            assertEquals("succeeded", redis.taskRecord(task.id()).get("status"), "its record was kept");
+            // The mail arrives a moment before the consumer records the success.
+            org.awaitility.Awaitility.await("its record was kept").atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> "succeeded".equals(redis.taskRecord(task.id()).get("status")));
             assertNull(redis.jedis().zscore(RedisProbe.PREFIX + "dead:at", task.id()), "the index follows");
         }
     }
@@ -162,8 +146,8 @@ class DeadLetterAdminIT extends DeployedAppBase {
             assertTrue(Mailbox.to("other@" + domain).isEmpty(), "another reason is left alone");
             assertTrue(redis.jedis().hexists(RedisProbe.PREFIX + "dead", other.id()));
             assertTrue(redis.jedis().hexists(RedisProbe.PREFIX + "dead", unreadable), "an unreadable one stays");
-            assertEquals(204, admin.delete("api/admin/dead-letters/" + unreadable).statusCode());
-            assertEquals(204, admin.delete("api/admin/dead-letters/" + other.id()).statusCode());
+            assertEquals(204, admin.delete("api/admin/dead-letters/" + unreadable, REQUESTED_BY).statusCode());
+            assertEquals(204, admin.delete("api/admin/dead-letters/" + other.id(), REQUESTED_BY).statusCode());
         }
     }
 
@@ -184,18 +168,13 @@ class DeadLetterAdminIT extends DeployedAppBase {
                 "type", task.type(), "status", "dead", "attempts", "5", "createdAt", task.createdAt().toString()));
     }
 
-    private static String awaitDeadLetterWithEntry(Http admin, String entry) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            for (JsonObject letter : letters(admin.get("api/admin/dead-letters?limit=1000"))) {
-                if (letter.getString("entry").equals(entry)) {
-                    assertTrue(letter.getString("reason").startsWith("not a task"), letter.toString());
-                    return letter.getString("id");
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no dead letter for " + entry);
+    private static String awaitDeadLetterWithEntry(Http admin, String entry) {
+        JsonObject letter = await("a dead letter for " + entry).atMost(Duration.ofSeconds(30))
+                .until(() -> letters(admin.get("api/admin/dead-letters?limit=1000")).stream()
+                        .filter(candidate -> candidate.getString("entry").equals(entry)).findFirst(), Optional::isPresent)
+                .orElseThrow();
+        assertTrue(letter.getString("reason").startsWith("not a task"), letter.toString());
+        return letter.getString("id");
     }
 
     private static List<JsonObject> letters(HttpResponse<String> response) {

@@ -1,5 +1,6 @@
 package dev.taskq.bench;
 
+import dev.taskq.testing.Deployments;
 import java.io.File;
 import java.nio.file.Path;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -26,8 +27,8 @@ final class BenchDeployment {
 
     /** Writes the benchmark WAR for these MicroProfile Config lines ({@code name=value\n…}) and returns it. */
     static File write(Path packagedWar, Path directory, String settings) {
-        WebArchive war = ShrinkWrap.create(WebArchive.class, "taskq-bench.war")
-                .merge(ShrinkWrap.createFromZipFile(WebArchive.class, packagedWar.toFile()))
+        WebArchive war = Deployments.childFirst(ShrinkWrap.create(WebArchive.class, "taskq-bench.war")
+                        .merge(ShrinkWrap.createFromZipFile(WebArchive.class, packagedWar.toFile())))
                 .addClasses(PingResource.class, NoopHandler.class, HoldHandler.class)
                 .addAsResource(new StringAsset(CHECKED_NEVER_REACHED + settings),
                         "META-INF/microprofile-config.properties");

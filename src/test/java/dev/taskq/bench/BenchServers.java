@@ -4,15 +4,17 @@ import com.icegreen.greenmail.user.MessageDeliveryHandler;
 import com.icegreen.greenmail.user.UserManager;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.taskq.testing.AsadminFile;
+import dev.taskq.testing.EmbeddedPayara;
 import dev.taskq.testing.TestServers;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.glassfish.embeddable.CommandResult;
 import org.glassfish.embeddable.GlassFish;
 import org.glassfish.embeddable.GlassFishProperties;
 import org.glassfish.embeddable.GlassFishRuntime;
@@ -70,8 +72,11 @@ final class BenchServers implements AutoCloseable {
         glassFish = GlassFishRuntime.bootstrap().newGlassFish(properties);
         glassFish.start();
         run("set-hazelcast-configuration", "--enabled=false", "--dynamic=true");
-        run("create-javamail-resource", "--mailhost=127.0.0.1", "--mailuser=taskq", "--fromaddress=" + MAIL_FROM,
-                "--property=mail.smtp.host=127.0.0.1:mail.smtp.port=" + smtpPort(), "mail/taskq");
+        // The operators' mail session file, pointed at this GreenMail (its ${ENV=…} references read these).
+        System.setProperty("SMTP_HOST", "127.0.0.1");
+        System.setProperty("SMTP_PORT", String.valueOf(smtpPort()));
+        System.setProperty("MAIL_FROM", MAIL_FROM);
+        EmbeddedPayara.run(glassFish.getCommandRunner(), AsadminFile.read(AsadminFile.MAIL_SESSION, System::getProperty));
     }
 
     String redisUrl() {
@@ -127,10 +132,7 @@ final class BenchServers implements AutoCloseable {
     }
 
     private void run(String command, String... arguments) throws Exception {
-        CommandResult result = glassFish.getCommandRunner().run(command, arguments);
-        if (result.getExitStatus() == CommandResult.ExitStatus.FAILURE) {
-            throw new IllegalStateException(command + " failed: " + result.getOutput(), result.getFailureCause());
-        }
+        EmbeddedPayara.run(glassFish.getCommandRunner(), command, List.of(arguments));
     }
 
     @Override

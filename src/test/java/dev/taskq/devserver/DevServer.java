@@ -7,6 +7,13 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.taskq.testing.AsadminFile;
+import dev.taskq.testing.Deployments;
+import java.io.File;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import dev.taskq.testing.EmbeddedPayara;
 import dev.taskq.testing.TestServers;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,7 +21,6 @@ import java.util.stream.Stream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.glassfish.embeddable.CommandResult;
 import org.glassfish.embeddable.GlassFish;
 import org.glassfish.embeddable.GlassFishProperties;
 import org.glassfish.embeddable.GlassFishRuntime;
@@ -27,8 +33,6 @@ import redis.embedded.RedisServer;
  * Ctrl-C stops all of them.
  */
 public final class DevServer {
-
-    private static final String MAIL_JNDI_NAME = "mail/taskq";
 
     /** Run in order on Ctrl-C: the last thing started stops first. */
     private final List<Runnable> stopActions = new ArrayList<>();
@@ -57,10 +61,19 @@ public final class DevServer {
         // One server, no cluster: no need for Hazelcast's network discovery.
         run(glassFish, "set-hazelcast-configuration", "--enabled=false", "--dynamic=true");
         createMailSession(glassFish);
-        glassFish.getDeployer().deploy(war.toFile(), "--name=taskq", "--contextroot=/");
+        glassFish.getDeployer().deploy(forEmbeddedPayara(war), "--name=taskq", "--contextroot=/");
 
         System.out.printf("%n  taskq is running on http://localhost:%d/%n  Redis: %s%n  SMTP:  %s%n"
                 + "  Press Ctrl-C to stop.%n%n", httpPort, redis, smtp);
+    }
+
+    /** A copy of the WAR that loads its own classes first (see {@link Deployments#childFirst}). */
+    private File forEmbeddedPayara(Path war) throws IOException {
+        Path copy = Files.createTempFile("taskq-dev-", ".war");
+        stopActions.add(() -> deleteQuietly(copy));
+        Deployments.childFirst(ShrinkWrap.createFromZipFile(WebArchive.class, war.toFile()))
+                .as(ZipExporter.class).exportTo(copy.toFile(), true);
+        return copy.toFile();
     }
 
     private String startRedisUnlessConfigured() throws IOException {
@@ -95,26 +108,33 @@ public final class DevServer {
                 + " (received mails are printed here)";
     }
 
-    /** The same resource the server-config scripts create, from the same environment variables. */
+    /**
+     * The mail session from the operators' file (server-config/payara/create-mail-session.asadmin, or with SMTP
+     * authentication what configure.sh prints), its ${ENV=…} references filled from the environment, else from the
+     * system properties set here for the embedded SMTP server.
+     */
     private void createMailSession(GlassFish glassFish) throws Exception {
-        String host = env("SMTP_HOST", "127.0.0.1");
-        String port = System.getenv("SMTP_HOST") == null ? String.valueOf(embeddedSmtpPort) : env("SMTP_PORT", "25");
-        String user = env("SMTP_USER", "taskq");
-        List<String> mailProperties = new ArrayList<>(List.of("mail.smtp.host=" + host, "mail.smtp.port=" + port));
-        if (System.getenv("SMTP_PASSWORD") != null) {
-            mailProperties.add("mail.smtp.auth=true");
-            mailProperties.add("mail.smtp.password=" + escape(System.getenv("SMTP_PASSWORD")));
+        if (System.getenv("SMTP_HOST") == null) {
+            System.setProperty("SMTP_HOST", "127.0.0.1");
+            System.setProperty("SMTP_PORT", String.valueOf(embeddedSmtpPort));
         }
-        run(glassFish, "create-javamail-resource", "--mailhost=" + host, "--mailuser=" + user,
-                "--fromaddress=" + env("MAIL_FROM", "taskq@localhost"),
-                "--property=" + String.join(":", mailProperties), MAIL_JNDI_NAME);
+        if (System.getenv("MAIL_FROM") == null) {
+            System.setProperty("MAIL_FROM", "taskq@localhost");
+        }
+        Path file = AsadminFile.MAIL_SESSION;
+        if (!env("SMTP_USER", "").isEmpty()) {
+            file = Files.createTempFile("taskq-mail-", ".asadmin");
+            Process configure = new ProcessBuilder("sh", "server-config/payara/configure.sh")
+                    .redirectOutput(file.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            if (configure.waitFor() != 0) {
+                throw new IllegalStateException("server-config/payara/configure.sh failed");
+            }
+        }
+        EmbeddedPayara.run(glassFish.getCommandRunner(), file);
     }
 
     private static void run(GlassFish glassFish, String command, String... arguments) throws Exception {
-        CommandResult result = glassFish.getCommandRunner().run(command, arguments);
-        if (result.getExitStatus() == CommandResult.ExitStatus.FAILURE) {
-            throw new IllegalStateException(command + " failed: " + result.getOutput(), result.getFailureCause());
-        }
+        EmbeddedPayara.run(glassFish.getCommandRunner(), command, List.of(arguments));
     }
 
     private static void printMails(GreenMail greenMail) {
@@ -164,11 +184,6 @@ public final class DevServer {
         } catch (IOException e) {
             System.err.println("Stopping redis-server: " + e);
         }
-    }
-
-    /** asadmin property lists use ':' as separator; a value must escape it. */
-    private static String escape(String value) {
-        return value.replace("\\", "\\\\").replace(":", "\\:");
     }
 
     private static String env(String name, String fallback) {

@@ -20,10 +20,12 @@ import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Supplier;
+import java.util.concurrent.Callable;
+import org.awaitility.Awaitility;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -50,7 +52,6 @@ class ConfirmationPageBrowserIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
-    private static final long WAIT_NANOS = 30_000_000_000L;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -170,17 +171,8 @@ class ConfirmationPageBrowserIT {
         return browser.findElement(By.id("task-state")).getText();
     }
 
-    private static void await(Supplier<Boolean> condition, String what) {
-        long deadline = System.nanoTime() + WAIT_NANOS;
-        while (!condition.get() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        assertTrue(condition.get(), what + " (not within 30 s)");
+    private static void await(Callable<Boolean> condition, String what) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(condition);
     }
 
     private void saveScreenshot(String name) throws IOException {

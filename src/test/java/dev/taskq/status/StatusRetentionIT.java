@@ -1,5 +1,6 @@
 package dev.taskq.status;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import jakarta.json.Json;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -95,12 +97,8 @@ class StatusRetentionIT {
         return new TreeSet<>(redis.jedis().keys(ALL_KEYS));
     }
 
-    private static void awaitKeys(RedisProbe redis, Predicate<Set<String>> condition)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.test(keys(redis)) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertTrue(condition.test(keys(redis)), () -> "keys not as expected within 30 s: " + keys(redis));
+    private static void awaitKeys(RedisProbe redis, Predicate<Set<String>> condition) {
+        await("keys " + ALL_KEYS).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> keys(redis), condition);
     }
 }

@@ -1,5 +1,6 @@
 package dev.taskq.status;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -22,6 +23,7 @@ import java.io.StringReader;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -192,11 +194,9 @@ class TaskEventsIT {
     }
 
     /** Waits until the server's subscription to the events channel is in place. */
-    static void awaitSubscribed(RedisProbe redis) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (subscribers(redis) < 1 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+    static void awaitSubscribed(RedisProbe redis) {
+        await("a subscriber on the events channel").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> subscribers(redis) >= 1);
         assertEquals(1L, subscribers(redis), "subscribers on the events channel");
     }
 

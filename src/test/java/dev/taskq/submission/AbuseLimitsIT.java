@@ -65,6 +65,7 @@ class AbuseLimitsIT {
         String client = randomClient();
         String email = UUID.randomUUID() + "@example.com";
         List<URI> accepted = new ArrayList<>();
+        java.util.Set<String> acceptedAddresses = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         int refused = 0;
         for (int i = 0; i < 50; i++) {
             // The same mailbox written in different ways counts as one.
@@ -72,6 +73,7 @@ class AbuseLimitsIT {
             HttpResponse<String> response = submit(http, client, "Ann " + i, written);
             if (response.statusCode() == 202) {
                 accepted.add(URI.create(response.headers().firstValue("Location").orElseThrow()));
+                acceptedAddresses.add(written);
             } else {
                 assertRefused(response, "to this address");
                 refused++;
@@ -82,7 +84,9 @@ class AbuseLimitsIT {
         for (URI task : accepted) {
             assertEquals("succeeded", TaskStatusPoller.awaitFinal(http, task).getString("status"));
         }
-        assertEquals(PER_RECIPIENT, Mailbox.await(email, PER_RECIPIENT).size(), "exactly that many mails");
+        // Every task is final, so every mail it made has arrived: exactly that many, over the spellings used.
+        int mails = acceptedAddresses.stream().mapToInt(address -> Mailbox.to(address).size()).sum();
+        assertEquals(PER_RECIPIENT, mails, "exactly that many mails to " + acceptedAddresses);
     }
 
     @Test

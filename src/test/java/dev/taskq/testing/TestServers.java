@@ -5,6 +5,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import redis.embedded.RedisServer;
@@ -12,13 +13,15 @@ import redis.embedded.core.ExecutableProvider;
 
 /**
  * The real servers the integration tests run against, started once per JVM: a redis-server (from Maven Central,
- * via embedded-redis) and GreenMail's SMTP server, each on a free port. Before the application server boots, it
- * writes the mail resource that points the application's mail session at GreenMail.
+ * via embedded-redis) and GreenMail's SMTP server. Their ports come from the environment the build gives the test
+ * JVM and, through it, the application server ({@code REDIS_URL}, {@code SMTP_PORT}: ports Maven reserved, see
+ * pom.xml); without them (a test started from an IDE) free ports are taken and published as system properties, which
+ * embedded Payara's mail session reads instead (see {@link AsadminFile}).
  */
 public final class TestServers {
 
+    /** The From address of the test mail session: the MAIL_FROM that pom.xml gives the servers. */
     public static final String MAIL_FROM = "taskq-test@example.com";
-    static final Path RESOURCES_XML = Path.of("target", "test-glassfish-resources.xml");
 
     private static TestServers instance;
 
@@ -27,11 +30,18 @@ public final class TestServers {
     private final GreenMail greenMail;
 
     private TestServers() throws IOException {
-        redisPort = freePort();
+        String redisUrl = System.getenv("REDIS_URL");
+        redisPort = redisUrl != null ? URI.create(redisUrl).getPort() : freePort();
         redis = startRedis(redisPort);
-        greenMail = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        String smtpPort = System.getenv("SMTP_PORT");
+        greenMail = new GreenMail(new ServerSetup(smtpPort != null ? Integer.parseInt(smtpPort) : freePort(),
+                "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         greenMail.start();
-        writeMailResource(greenMail.getSmtp().getPort());
+        if (smtpPort == null) {
+            System.setProperty("SMTP_HOST", "127.0.0.1");
+            System.setProperty("SMTP_PORT", String.valueOf(greenMail.getSmtp().getPort()));
+            System.setProperty("MAIL_FROM", MAIL_FROM);
+        }
     }
 
     /** Starts the servers on first use. */
@@ -94,20 +104,6 @@ public final class TestServers {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static void writeMailResource(int smtpPort) throws IOException {
-        Files.createDirectories(RESOURCES_XML.getParent());
-        Files.writeString(RESOURCES_XML, """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <!DOCTYPE resources PUBLIC "-//GlassFish.org//DTD GlassFish Application Server 3.1 Resource Definitions//EN"
-                        "http://glassfish.org/dtds/glassfish-resources_1_5.dtd">
-                <resources>
-                    <mail-resource jndi-name="mail/taskq" host="127.0.0.1" user="taskq" from="%s">
-                        <property name="mail.smtp.port" value="%d"/>
-                    </mail-resource>
-                </resources>
-                """.formatted(MAIL_FROM, smtpPort));
     }
 
     private void stop() {

@@ -24,6 +24,7 @@ import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * server is down for a minute wait without spending attempts, and all go out once it is back.
  */
 @TaskqIT
+@Tag("slow") // about a minute of outage or restart: on embedded Payara and Payara Server only (see pom.xml)
 class MailOutageIT {
 
     private static final int SUBMISSIONS = 200;

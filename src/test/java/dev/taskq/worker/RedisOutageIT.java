@@ -23,11 +23,13 @@ import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 
 /** Redis (append-only, fsync always) stopped and restarted in the middle of a run: every accepted task is mailed, once. */
 @TaskqIT
+@Tag("slow") // about a minute of outage or restart: on embedded Payara and Payara Server only (see pom.xml)
 class RedisOutageIT {
 
     private static final int PORT = TestServers.freePort();

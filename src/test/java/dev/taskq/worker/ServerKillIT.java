@@ -24,6 +24,7 @@ import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
@@ -33,6 +34,7 @@ import redis.clients.jedis.Pipeline;
  * takes them over once their leases expire, and a mail sent a second time is the same message (same Message-ID).
  */
 @TaskqIT
+@Tag("slow") // about a minute of outage or restart: on embedded Payara and Payara Server only (see pom.xml)
 class ServerKillIT {
 
     private static final String PREFIX = "killtest";

@@ -22,8 +22,8 @@ if redis.call('EXISTS', KEYS[3]) == 1 then
   redis.call('RPUSH', KEYS[2], ARGV[1])
   return {3}
 end
--- The send rate: sliding windows, so no period of a window's length holds more starts than its limit. Timed by
--- Redis' own clock, the one clock every server shares.
+-- The send rate: sliding windows, so no period of a window's length holds more starts than its limit (the first,
+-- shortest one also evenly spaced). Timed by Redis' own clock, the one clock every server shares.
 local windows = tonumber(ARGV[9] or '0')
 if windows > 0 then
   local time = redis.call('TIME')
@@ -38,6 +38,11 @@ if windows > 0 then
       local first = used - limit
       local leaving = tonumber(redis.call('ZRANGE', key, first, first, 'WITHSCORES')[2])
       wait = math.max(wait, leaving + length - now)
+    elseif i == 1 and used > 0 then
+      -- The shortest window is also spread evenly (a start every length/limit ms): a burst of starts would reach
+      -- the mail server as a burst, and varying delivery times would then crowd two windows' mails into one.
+      local last = tonumber(redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2])
+      wait = math.max(wait, last + length / limit - now)
     end
   end
   if wait > 0 then

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.taskq.queue.Task;
 import dev.taskq.queue.TaskCodec;
+import dev.taskq.testing.TestUsers;
 import dev.taskq.testing.Deployments;
 import dev.taskq.testing.Http;
 import dev.taskq.testing.Mailbox;
@@ -27,14 +28,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.glassfish.embeddable.CommandResult;
-import org.glassfish.embeddable.CommandRunner;
-import org.glassfish.internal.api.Globals;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -57,9 +54,9 @@ class ConsoleBrowserIT {
 
     static final String PREFIX = "consoleit";
     static final String TAG = "{" + PREFIX + "}:";
-    private static final String ADMIN = "console-admin";
-    private static final String VISITOR = "console-visitor";
-    private static final String PASSWORD = "c0nsole-pass";
+    private static final String ADMIN = TestUsers.ADMIN.name();
+    private static final String VISITOR = TestUsers.VISITOR.name();
+    private static final String PASSWORD = TestUsers.PASSWORD;
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
@@ -75,18 +72,6 @@ class ConsoleBrowserIT {
 
     private WebDriver browser;
     private Jedis redis;
-
-    @BeforeAll
-    static void createUsers() throws Exception {
-        Path passwordFile = Files.writeString(Path.of("target", "console-user-password.txt"),
-                "AS_ADMIN_USERPASSWORD=" + PASSWORD + "\n");
-        CommandRunner asadmin = Globals.get(CommandRunner.class);
-        for (String[] user : new String[][] {{ADMIN, "taskq-admin"}, {VISITOR, "visitors"}}) {
-            CommandResult created = asadmin.run("create-file-user", "--groups", user[1],
-                    "--passwordfile", passwordFile.toString(), user[0]);
-            assertEquals(CommandResult.ExitStatus.SUCCESS, created.getExitStatus(), created.getOutput());
-        }
-    }
 
     @BeforeEach
     void startBrowser() throws IOException {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskq.queue.Task;
 import dev.taskq.queue.TaskCodec;
+import dev.taskq.testing.TestUsers;
 import dev.taskq.testing.Deployments;
 import dev.taskq.testing.Http;
 import dev.taskq.testing.TaskqIT;
@@ -23,9 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.glassfish.embeddable.CommandResult;
-import org.glassfish.embeddable.CommandRunner;
-import org.glassfish.internal.api.Globals;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -45,8 +43,8 @@ class ConsoleCostIT {
 
     private static final String PREFIX = "costit";
     private static final String TAG = "{" + PREFIX + "}:";
-    private static final String ADMIN = "cost-admin";
-    private static final String PASSWORD = "c0st-pass";
+    private static final String ADMIN = TestUsers.ADMIN.name();
+    private static final String PASSWORD = TestUsers.PASSWORD;
     private static final int SIZE = 10_000;
     /** Commands of the consumers and of the upkeep, which run beside the page. */
     private static final Pattern BACKGROUND = Pattern.compile(
@@ -63,7 +61,6 @@ class ConsoleCostIT {
 
     @Test
     void aConsolePageCostsRedisTheSameFewCommandsHoweverLongTheQueue() throws Exception {
-        createAdmin();
         try (Jedis redis = new Jedis("127.0.0.1", TestServers.get().redisPort())) {
             // Paused, so the waiting tasks stay where they are while the pages are read.
             redis.set(TAG + "paused", "{\"since\":\"" + Instant.now() + "\",\"by\":\"cost test\"}");
@@ -202,13 +199,5 @@ class ConsoleCostIT {
                 "login:password", PASSWORD, "login:sign-in", "Sign in", "jakarta.faces.ViewState", viewState.group(1)));
         assertEquals(302, login.statusCode(), login.body());
         return http;
-    }
-
-    private static void createAdmin() throws Exception {
-        Path passwordFile = Files.writeString(Path.of("target", "cost-user-password.txt"),
-                "AS_ADMIN_USERPASSWORD=" + PASSWORD + "\n");
-        CommandResult created = Globals.get(CommandRunner.class).run("create-file-user", "--groups", "taskq-admin",
-                "--passwordfile", passwordFile.toString(), ADMIN);
-        assertEquals(CommandResult.ExitStatus.SUCCESS, created.getExitStatus(), created.getOutput());
     }
 }

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.taskq.testing.TestUsers;
 import dev.taskq.testing.Deployments;
 import dev.taskq.testing.Http;
 import dev.taskq.testing.Mailbox;
@@ -14,17 +15,11 @@ import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.URL;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.glassfish.embeddable.CommandResult;
-import org.glassfish.embeddable.CommandRunner;
-import org.glassfish.internal.api.Globals;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
@@ -36,9 +31,9 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 class MetricsIT {
 
     private static final String PREFIX = "metricsit";
-    private static final String SCRAPER = "metrics-scraper";
-    private static final String VISITOR = "metrics-visitor";
-    private static final String PASSWORD = "scr4pe-pass";
+    private static final String SCRAPER = TestUsers.METRICS.name();
+    private static final String VISITOR = TestUsers.VISITOR.name();
+    private static final String PASSWORD = TestUsers.PASSWORD;
     private static final String TYPE = "confirmation-mail";
 
     @Deployment(testable = false)
@@ -49,18 +44,6 @@ class MetricsIT {
 
     @ArquillianResource
     URL base;
-
-    @BeforeAll
-    static void createUsers() throws Exception {
-        Path passwordFile = Files.writeString(Path.of("target", "metrics-user-password.txt"),
-                "AS_ADMIN_USERPASSWORD=" + PASSWORD + "\n");
-        CommandRunner asadmin = Globals.get(CommandRunner.class);
-        for (String[] user : new String[][] {{SCRAPER, "taskq-metrics"}, {VISITOR, "visitors"}}) {
-            CommandResult created = asadmin.run("create-file-user", "--groups", user[1],
-                    "--passwordfile", passwordFile.toString(), user[0]);
-            assertEquals(CommandResult.ExitStatus.SUCCESS, created.getExitStatus(), created.getOutput());
-        }
-    }
 
     @Test
     void onlyTheConfiguredRoleMayScrape() throws Exception {
