@@ -55,6 +55,8 @@ class RecipientRefusedIT extends DeployedAppBase {
             long rcptsForGone = server.commands().stream().filter(c -> c.contains(gone)).count();
             assertAll(
                     () -> assertEquals(1, dead.getInt("attempts"), "no retry: " + dead),
+                    () -> assertEquals("the address was refused", dead.getString("reason"), "said plainly: " + dead),
+                    () -> assertTrue(!dead.toString().contains("550"), "no server reply in public: " + dead),
                     () -> assertTrue(letter != null && letter.contains("550 5.1.1"), "the reply is kept: " + letter),
                     () -> assertEquals(1, rcptsForGone, "asked once: " + server.commands()),
                     () -> assertEquals(1, server.received().size(), "only the other mail went out"),
