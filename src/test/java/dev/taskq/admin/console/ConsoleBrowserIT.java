@@ -191,6 +191,8 @@ class ConsoleBrowserIT {
         screenshots("confirm");
 
         browser.findElement(By.id("confirm:yes")).click();
+        // The answer page comes after the click returns when the machine is busy: wait for it.
+        await().atMost(WAIT).until(() -> !browser.findElements(By.id("done")).isEmpty());
         assertTrue(browser.findElement(By.id("done")).getText().startsWith("Re-queued 2;"),
                 browser.findElement(By.id("done")).getText());
         await().atMost(WAIT).until(() -> Mailbox.countToDomain(domain) == 2);
@@ -211,7 +213,8 @@ class ConsoleBrowserIT {
         screenshots("tasks");
 
         browser.findElement(By.cssSelector("[id$='retry-now']")).click();
-        assertTrue(browser.findElement(By.id("messages")).getText().contains("queued again"));
+        await().atMost(WAIT).until(() -> browser.findElements(By.id("messages")).stream()
+                .anyMatch(messages -> messages.getText().contains("queued again")));
         assertEquals(1, Mailbox.await(email, 1).size());
     }
 
