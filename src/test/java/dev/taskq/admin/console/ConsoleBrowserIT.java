@@ -43,6 +43,10 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LogEntry;
+import java.util.logging.Level;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -81,10 +85,13 @@ class ConsoleBrowserIT {
         Path profile = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "chromium-profile-");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
                 .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
                         "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1280,900");
+        options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
         browser = new ChromeDriver(service, options);
     }
 
@@ -146,6 +153,9 @@ class ConsoleBrowserIT {
         screenshots("overview-paused");
 
         browser.findElement(By.id("pause:resume")).click();
+        // The resume is a form post: mark the page only once the new one is there.
+        await().atMost(WAIT).until(() -> browser.findElements(By.id("paused-banner")).stream()
+                .noneMatch(banner -> banner.isDisplayed()));
         ((JavascriptExecutor) browser).executeScript("window.taskqSamePage = true;");
         List<Long> seen = new ArrayList<>();
         await().atMost(WAIT).until(() -> {
@@ -266,8 +276,14 @@ class ConsoleBrowserIT {
                 "attempts", "5", "createdAt", task.createdAt().toString(), "error.5", Instant.now() + " " + reason));
     }
 
-    /** The page as it is now, at desktop and at phone width. */
+    /**
+     * The page as it is now, at desktop and at phone width; first, the browser console must hold no warning or error
+     * since the last look (a CSP violation is logged there).
+     */
     private void screenshots(String name) throws IOException {
+        List<LogEntry> problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue()).toList();
+        assertTrue(problems.isEmpty(), "browser console on " + name + ": " + problems);
         Files.createDirectories(SCREENSHOTS);
         Dimension desktop = browser.manage().window().getSize();
         Files.write(SCREENSHOTS.resolve("admin-" + name + "-desktop.png"),
