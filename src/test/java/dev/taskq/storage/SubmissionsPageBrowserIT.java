@@ -101,6 +101,9 @@ class SubmissionsPageBrowserIT {
         browser.get(base + "admin/submissions.xhtml");
         browser.findElement(By.id("q")).sendKeys(marker);
         browser.findElement(By.cssSelector("#search button")).click();
+        // The search is a new page: wait for it instead of reading the list it replaces.
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> browser.findElements(By.cssSelector("#rows tbody tr")).size() == 3);
         List<WebElement> rows = browser.findElements(By.cssSelector("#rows tbody tr"));
         assertEquals(3, rows.size());
         // Newest first; the name is text, never markup.
