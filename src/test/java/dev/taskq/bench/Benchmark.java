@@ -23,6 +23,8 @@ import java.util.concurrent.locks.LockSupport;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.args.ListDirection;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The benchmark behind {@code ./mvnw -Pbench package}: runs the packaged WAR (plus benchmark-only classes) on
@@ -298,9 +300,9 @@ public final class Benchmark {
         try (Jedis jedis = servers.redis()) {
             fill(jedis, backlogTasks, NoopHandler.TYPE, Map.of());
             large = backlogTasks / drainFilled(jedis, backlogTasks, false, new CpuMeter(servers));
-            // Finished records expire after a day: drop them, they are Redis' memory, not the JVM's.
-            jedis.eval("for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('UNLINK', k) end",
-                    List.of(), List.of("{taskq}:task:*"));
+            // Finished records expire after a day: drop them, they are Redis' memory, not the JVM's. In SCAN-sized
+            // steps: one call over a million keys outlasts any socket timeout and blocks Redis meanwhile.
+            unlinkMatching(jedis, KEYS.task("*"));
         }
         long heapAfter = heapAfterGc();
         servers.undeploy();
@@ -510,6 +512,18 @@ public final class Benchmark {
             }
             pipeline.sync();
         }
+    }
+
+    private static void unlinkMatching(Jedis jedis, String pattern) {
+        ScanParams match = new ScanParams().match(pattern).count(10_000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> step = jedis.scan(cursor, match);
+            if (!step.getResult().isEmpty()) {
+                jedis.unlink(step.getResult().toArray(String[]::new));
+            }
+            cursor = step.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
     }
 
     private static String idOf(String entry) {
