@@ -10,7 +10,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /**
  * The WAR the benchmark deploys: the packaged {@code target/taskq.war} unchanged, plus the benchmark-only classes
- * (a trivial endpoint and two handlers) and the settings of one benchmark phase. The production WAR never holds them.
+ * (a trivial endpoint and three handlers) and the settings of one benchmark phase. The production WAR never holds them.
  */
 final class BenchDeployment {
 
@@ -29,7 +29,7 @@ final class BenchDeployment {
     static File write(Path packagedWar, Path directory, String settings) {
         WebArchive war = Deployments.childFirst(ShrinkWrap.create(WebArchive.class, "taskq-bench.war")
                         .merge(ShrinkWrap.createFromZipFile(WebArchive.class, packagedWar.toFile())))
-                .addClasses(PingResource.class, NoopHandler.class, HoldHandler.class)
+                .addClasses(PingResource.class, NoopHandler.class, NoopMailHandler.class, HoldHandler.class)
                 .addAsResource(new StringAsset(CHECKED_NEVER_REACHED + settings),
                         "META-INF/microprofile-config.properties");
         File file = directory.resolve("taskq-bench.war").toFile();

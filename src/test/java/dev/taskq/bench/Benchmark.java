@@ -54,6 +54,7 @@ public final class Benchmark {
     private final int mailConsumers = intParameter("bench.mail.consumers", 4);
     private final int e2eRequests = intParameter("bench.e2e.requests", 200);
     private final int backlogTasks = intParameter("bench.backlog.tasks", 1_000_000);
+    private final int rateTasks = intParameter("bench.rate.tasks", 20_000);
 
     private Benchmark(BenchServers servers, Path packagedWar, Report report) {
         this.servers = servers;
@@ -65,8 +66,8 @@ public final class Benchmark {
      * {@code Benchmark <taskq.war> <output directory>}; system properties: {@code bench.http.port} (47080),
      * {@code bench.http.seconds} per round (4), {@code bench.http.rounds} (3), {@code bench.drain.tasks} (100000),
      * {@code bench.mail.tasks} (10000), {@code bench.mail.consumers} (4), {@code bench.e2e.requests} (200),
-     * {@code bench.backlog.tasks} (1000000), {@code bench.only} (a comma-separated subset of
-     * http,drain,mail,backlog).
+     * {@code bench.backlog.tasks} (1000000), {@code bench.rate.tasks} (20000), {@code bench.only} (a comma-separated
+     * subset of http,drain,rate,mail,backlog).
      */
     public static void main(String[] args) throws Exception {
         if (args.length != 2 || !Files.isRegularFile(Path.of(args[0]))) {
@@ -77,17 +78,22 @@ public final class Benchmark {
         Path out = Path.of(args[1]);
         Files.createDirectories(out);
         int httpPort = Integer.getInteger("bench.http.port", 47080);
-        String only = System.getProperty("bench.only", "http,drain,mail,backlog");
+        String only = System.getProperty("bench.only", "http,drain,rate,mail,backlog");
         Report report = new Report();
         int exitCode = 0;
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("bench.http.port", String.valueOf(httpPort));
+        Benchmark benchmark = null;
         try (BenchServers servers = new BenchServers(out, httpPort)) {
-            Benchmark benchmark = new Benchmark(servers, war, report);
-            benchmark.parameters.put("bench.http.port", String.valueOf(httpPort));
+            benchmark = new Benchmark(servers, war, report);
             if (only.contains("http")) {
                 benchmark.httpEnqueue();
             }
             if (only.contains("drain")) {
                 benchmark.drain();
+            }
+            if (only.contains("rate")) {
+                benchmark.sendRate();
             }
             if (only.contains("mail")) {
                 benchmark.mail();
@@ -96,12 +102,17 @@ public final class Benchmark {
                 benchmark.backlog();
             }
             servers.undeploy();
-            report.write(out, benchmark.parameters);
-            System.out.println("[bench] wrote " + out.resolve("results.md") + " and results.json");
         } catch (Exception e) {
             e.printStackTrace();
+            parameters.put("failed", e.toString());
             exitCode = 1;
         }
+        // Also after a failed phase: the figures measured before it are kept, marked by the "failed" parameter.
+        if (benchmark != null) {
+            parameters.putAll(benchmark.parameters);
+        }
+        report.write(out, parameters);
+        System.out.println("[bench] wrote " + out.resolve("results.md") + " and results.json");
         // Embedded Payara leaves non-daemon threads behind.
         System.exit(exitCode);
     }
@@ -278,6 +289,46 @@ public final class Benchmark {
             }
             cpu.stop(count);
             return (lastDone.get() - begin) / 1e9;
+        } finally {
+            servers.undeploy();
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------------- g. send rate
+
+    /**
+     * g. What the shared send rate ({@code taskq.mail-rate}) costs the consumer path, 4 consumers, no-op tasks of a
+     * type that counts as mail: with a rate far above what the run reaches (every start checked and recorded in the
+     * start script, never waiting) beside the same type with no rate set; and at the limit (2,000/s, far below the
+     * drain rate), the rate reached beside the rate set, with the CPU a task costs while consumers wait for room.
+     */
+    private void sendRate() throws Exception {
+        log("g. send rate");
+        parameters.put("g.tasks", String.valueOf(rateTasks));
+        int limit = 2_000;
+        double none = rateDrain("none", "");
+        double room = rateDrain("room", "1000000/s");
+        double atLimit = rateDrain("limit", limit + "/s");
+        report.add(new Report.Row("drain.c4.rate_room", "g", "drain no-op mail-type tasks/s, 4 consumers, "
+                + "taskq.mail-rate=1000000/s (never reached)", room, none, "tasks/s", "the same with no send rate",
+                "", null));
+        // The last of N evenly spaced starts comes (N - 1) spacings after the first: 1 % above the rate is allowed.
+        report.add(new Report.Row("drain.c4.rate_limit", "g", "drain no-op mail-type tasks/s, 4 consumers, "
+                + "taskq.mail-rate=" + limit + "/s", atLimit, limit, "tasks/s", "the rate set", "ratio 0.95–1.01",
+                atLimit >= 0.95 * limit && atLimit <= 1.01 * limit));
+    }
+
+    /** Tasks/s of one drain of no-op mail-type tasks with this send rate ('' for none), after a warm-up drain. */
+    private double rateDrain(String label, String rate) throws Exception {
+        servers.deploy(packagedWar, "taskq.consumers=4\ntaskq.mail-rate=" + rate + "\n");
+        try {
+            timeDrain(Math.min(rateTasks, 5_000), NoopMailHandler.TYPE, Map.of(), false, new CpuMeter(servers));
+            resetRedisStats();
+            CpuMeter cpu = new CpuMeter(servers);
+            double tasksPerSecond = rateTasks / timeDrain(rateTasks, NoopMailHandler.TYPE, Map.of(), false, cpu);
+            commandsPerTask("g." + label, rateTasks);
+            cpu.report(report, "g." + label);
+            return tasksPerSecond;
         } finally {
             servers.undeploy();
         }
