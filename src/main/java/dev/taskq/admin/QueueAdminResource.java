@@ -35,7 +35,7 @@ public class QueueAdminResource {
     @GET
     @Path("overview")
     public Response overview() {
-        return Response.ok(QueueFigures.json(figures.overview()).toString(), MediaType.APPLICATION_JSON_TYPE)
+        return Response.ok(figures.overviewJson().toString(), MediaType.APPLICATION_JSON_TYPE)
                 .header("Cache-Control", "no-store").build();
     }
 

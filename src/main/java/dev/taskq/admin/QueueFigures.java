@@ -1,7 +1,9 @@
 package dev.taskq.admin;
 
+import dev.taskq.config.TaskqSettings;
 import dev.taskq.queue.Histogram;
 import dev.taskq.queue.QueueStats;
+import dev.taskq.queue.SendRate;
 import dev.taskq.worker.TaskHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
@@ -12,6 +14,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.spi.JsonProvider;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -31,14 +34,45 @@ public class QueueFigures {
     @Any
     Instance<TaskHandler> handlers;
 
+    @Inject
+    TaskqSettings settings;
+
     public QueueStats.Overview overview() {
         Set<String> types = new TreeSet<>();
         handlers.forEach(handler -> types.add(handler.type()));
         return stats.overview(types);
     }
 
+    /** The shared send rate's use now ({@code taskq.mail-rate}), or empty when none is set. */
+    public Optional<QueueStats.RateUse> mailRate() {
+        SendRate rate = settings.mailRate();
+        return rate.isLimited() ? Optional.of(stats.sendRate(SendRate.MAIL, rate)) : Optional.empty();
+    }
+
+    /**
+     * The overview and the send rate as JSON: counts, times in seconds (null when unknown), the pause, the breakers,
+     * and {@code mailRate} (null when no rate is set).
+     */
+    public JsonObject overviewJson() {
+        JsonObjectBuilder json = JSON.createObjectBuilder(json(overview()));
+        Optional<QueueStats.RateUse> rate = mailRate();
+        if (rate.isEmpty()) {
+            json.addNull("mailRate");
+        } else {
+            JsonArrayBuilder windows = JSON.createArrayBuilder();
+            for (QueueStats.RateWindow window : rate.get().windows()) {
+                windows.add(JSON.createObjectBuilder().add("limit", window.window().limit())
+                        .add("seconds", window.window().length().toSeconds()).add("used", window.used()));
+            }
+            json.add("mailRate", JSON.createObjectBuilder().add("setting", settings.mailRate().toString())
+                    .add("windows", windows).add("heldBack", rate.get().heldBack())
+                    .add("waitedSeconds", rate.get().waited().toMillis() / 1000.0));
+        }
+        return json.build();
+    }
+
     /** The overview as JSON: counts, times in seconds (null when unknown) and the pause and breakers. */
-    public static JsonObject json(QueueStats.Overview overview) {
+    private static JsonObject json(QueueStats.Overview overview) {
         JsonObjectBuilder json = JSON.createObjectBuilder()
                 .add("at", overview.at().toString())
                 .add("queued", overview.queued())

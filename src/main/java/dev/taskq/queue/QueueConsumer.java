@@ -54,7 +54,7 @@ public final class QueueConsumer implements AutoCloseable {
      * The reply to {@link #start}: the attempt number, the result of an earlier run that already succeeded, and how
      * often a run of it found its service down; or, when the send rate is used up, how long it stays so.
      */
-    public record Start(Started status, int attempt, String earlierResult, long waitMillis, int parks) {
+    public record Start(Started status, int attempt, String earlierResult, Duration rateWait, int parks) {
     }
 
     /** The send rate a task type is subject to, and the name of the budget it shares with other types. */
@@ -138,11 +138,11 @@ public final class QueueConsumer implements AutoCloseable {
             held = null;
         }
         return switch (code) {
-            case 1 -> new Start(Started.STARTED, ((Long) reply.get(1)).intValue(), (String) reply.get(2), 0,
-                    ((Long) reply.get(3)).intValue());
-            case 3 -> new Start(Started.PAUSED, 0, null, 0, 0);
-            case 4 -> new Start(Started.RATE_LIMITED, 0, null, (Long) reply.get(1), 0);
-            default -> new Start(Started.NOT_HELD, 0, null, 0, 0);
+            case 1 -> new Start(Started.STARTED, ((Long) reply.get(1)).intValue(), (String) reply.get(2),
+                    Duration.ZERO, ((Long) reply.get(3)).intValue());
+            case 3 -> new Start(Started.PAUSED, 0, null, Duration.ZERO, 0);
+            case 4 -> new Start(Started.RATE_LIMITED, 0, null, Duration.ofNanos((Long) reply.get(1) * 1000), 0);
+            default -> new Start(Started.NOT_HELD, 0, null, Duration.ZERO, 0);
         };
     }
 

@@ -8,6 +8,7 @@ import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -193,6 +194,45 @@ public class QueueStats {
             }
         });
         return new Totals(counters, Histogram.from(hash, "wait"), Histogram.from(hash, "run"));
+    }
+
+    /** One window of a shared send rate, and the starts it holds now. */
+    public record RateWindow(SendRate.Window window, long used) {
+    }
+
+    /**
+     * A shared send rate now: each window's use, and how often a start was held back for it (each refusal counts,
+     * also a consumer's repeated one) and for how long in all, since the counters began.
+     */
+    public record RateUse(List<RateWindow> windows, long heldBack, Duration waited) {
+    }
+
+    /**
+     * The use of the send rate {@code group} ({@code "mail"} for {@code taskq.mail-rate}) with these windows, in one
+     * pipelined round trip. "Now" is this server's clock, the windows' scores Redis' clock: a skew of a few
+     * milliseconds moves the shortest window's count by as many starts as fall in them.
+     */
+    public RateUse sendRate(String group, SendRate rate) {
+        RedisKeys keys = queue.keys();
+        long nowMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+        try (AbstractPipeline pipe = queue.client().pipelined()) {
+            List<Response<Long>> used = new ArrayList<>();
+            for (SendRate.Window window : rate.windows()) {
+                long lengthMicros = window.length().toNanos() / 1000;
+                used.add(pipe.zcount(keys.sendRate(group, window.length()), nowMicros - lengthMicros,
+                        Double.POSITIVE_INFINITY));
+            }
+            Response<List<String>> counters = pipe.hmget(keys.statsTotal(), "rate_limited", "rate_wait_us");
+            pipe.sync();
+            List<RateWindow> windows = new ArrayList<>();
+            for (int i = 0; i < rate.windows().size(); i++) {
+                windows.add(new RateWindow(rate.windows().get(i), used.get(i).get()));
+            }
+            return new RateUse(windows, Histogram.number(counters.get().get(0)),
+                    Duration.ofNanos(Histogram.number(counters.get().get(1)) * 1000));
+        } catch (JedisException e) {
+            throw new QueueUnavailableException(e);
+        }
     }
 
     /** The latest failed attempts, newest first, as JSON objects {id, type, attempt, error, at}. */

@@ -112,7 +112,7 @@ public final class RedisKeys {
         return tag + ":idem:" + keyDigest;
     }
 
-    /** Sorted set of the runs started within one window of a shared send rate (score = start, epoch ms). */
+    /** Sorted set of the runs started within one window of a shared send rate (score = start, Redis clock in epoch microseconds). */
     public String sendRate(String group, Duration window) {
         return tag + ":rate:" + group + ":" + window.toMillis();
     }

@@ -18,9 +18,29 @@ public record SendRate(List<Window> windows) {
 
     /** At most {@code limit} runs in any period of {@code length}. */
     public record Window(int limit, Duration length) {
+
+        /** As written in the setting: {@code 14/s}, {@code 600/min}, {@code 50000/day}. */
+        @Override
+        public String toString() {
+            String unit = switch (lengthName()) {
+                case "second" -> "s";
+                case "minute" -> "min";
+                default -> lengthName();
+            };
+            return limit + "/" + unit;
+        }
+
+        /** second, minute, hour or day (the only lengths {@link #parse} makes). */
+        public String lengthName() {
+            return length.equals(Duration.ofSeconds(1)) ? "second" : length.equals(Duration.ofMinutes(1)) ? "minute"
+                    : length.equals(Duration.ofHours(1)) ? "hour" : "day";
+        }
     }
 
     private static final Pattern WINDOW = Pattern.compile("(\\d{1,9})\\s*/\\s*([a-z]+)");
+
+    /** The budget every mail-sending task type shares ({@code taskq.mail-rate}): part of its Redis keys. */
+    public static final String MAIL = "mail";
 
     /** No limit. */
     public static final SendRate NONE = new SendRate(List.of());
@@ -50,6 +70,12 @@ public record SendRate(List<Window> windows) {
         // Shortest first: the start script spreads the shortest window's starts evenly.
         windows.sort(Comparator.comparing(Window::length));
         return new SendRate(List.copyOf(windows));
+    }
+
+    /** As written in the setting, shortest window first: {@code 14/s,50000/day}; empty for none. */
+    @Override
+    public String toString() {
+        return String.join(",", windows.stream().map(Window::toString).toList());
     }
 
     public boolean isLimited() {

@@ -210,7 +210,7 @@ final class ConsumerLoop implements Runnable {
             case RATE_LIMITED:
                 // The task went back to the front of the queue; wait (at most a second: other servers share the
                 // budget) and take again.
-                stop.sleep(Duration.ofMillis(Math.min(start.waitMillis(), MAX_RATE_WAIT.toMillis())));
+                stop.sleep(start.rateWait().compareTo(MAX_RATE_WAIT) < 0 ? start.rateWait() : MAX_RATE_WAIT);
                 return null;
             default:
                 break;

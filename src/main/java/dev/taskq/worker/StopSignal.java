@@ -20,7 +20,7 @@ final class StopSignal {
     /** Sleeps for {@code duration} or until a stop is requested, whichever comes first. */
     void sleep(Duration duration) {
         try {
-            stopped.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+            stopped.await(duration.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -251,7 +251,7 @@ public class WorkerBootstrap {
         if (mailRate.isLimited()) {
             for (String type : handlers.types()) {
                 if (handlers.forType(type).orElseThrow().sendsMail()) {
-                    rates.put(type, new QueueConsumer.Rate("mail", mailRate));
+                    rates.put(type, new QueueConsumer.Rate(SendRate.MAIL, mailRate));
                 }
             }
         }

@@ -8,15 +8,24 @@ import dev.taskq.queue.RedisKeys;
 import dev.taskq.queue.Task;
 import dev.taskq.queue.TaskCodec;
 import dev.taskq.testing.Deployments;
+import dev.taskq.testing.Http;
 import dev.taskq.testing.TaskqIT;
 import dev.taskq.testing.TestServers;
 import dev.taskq.testing.TestTasks;
+import dev.taskq.testing.TestUsers;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URL;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.OperateOnDeployment;
+import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
@@ -33,6 +42,10 @@ class MailRateIT {
     private static final RedisKeys KEYS = new RedisKeys(PREFIX);
     private static final int MAILS = 200;
     private static final String SETTINGS = "taskq.key-prefix=" + PREFIX + "\ntaskq.mail-rate=10/s\n";
+
+    @ArquillianResource
+    @OperateOnDeployment("first")
+    URL first;
 
     @Deployment(name = "first", testable = false)
     static WebArchive first() {
@@ -80,5 +93,29 @@ class MailRateIT {
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> TestServers.get().greenMail()
                 .getReceivedMessagesForDomain(domain).length == MAILS);
+        operatorsSeeTheRateAndTheWaiting();
+    }
+
+    /** The overview (console and admin API) and the metrics show the rate set, its use and the time held back. */
+    private void operatorsSeeTheRateAndTheWaiting() throws Exception {
+        Http admin = new Http(first).as(TestUsers.ADMIN.name(), TestUsers.ADMIN.password());
+        HttpResponse<String> overview = admin.get("api/admin/overview");
+        assertEquals(200, overview.statusCode(), overview.body());
+        JsonObject rate = Json.createReader(new StringReader(overview.body())).readObject().getJsonObject("mailRate");
+        assertEquals("10/s", rate.getString("setting"));
+        JsonObject second = rate.getJsonArray("windows").getJsonObject(0);
+        assertEquals(10, second.getInt("limit"));
+        assertEquals(1, second.getInt("seconds"));
+        assertTrue(second.getInt("used") <= 10, rate.toString());
+        // 200 tasks waiting for 6 consumers at 10/s: starts were held back, for about 20 s of the consumers' time.
+        assertTrue(rate.getJsonNumber("heldBack").longValue() > 0, rate.toString());
+        assertTrue(rate.getJsonNumber("waitedSeconds").doubleValue() > 1, rate.toString());
+
+        HttpResponse<String> metrics = admin.get("api/metrics");
+        assertEquals(200, metrics.statusCode(), metrics.body());
+        assertTrue(metrics.body().contains("taskq_mail_rate_limit{queue=\"" + PREFIX + "\",window=\"1s\"} 10.0"),
+                metrics.body());
+        assertTrue(metrics.body().contains("taskq_mail_rate_held_back_total{queue=\"" + PREFIX + "\"}"),
+                metrics.body());
     }
 }

@@ -27,7 +27,7 @@ public class LiveFeedServlet extends HttpServlet {
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         try {
-            response.getWriter().write(QueueFigures.json(figures.overview()).toString());
+            response.getWriter().write(figures.overviewJson().toString());
         } catch (QueueUnavailableException e) {
             response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Redis is unreachable");
         }

@@ -30,6 +30,11 @@ public class OverviewPage {
     QueueControl control;
 
     private QueueStats.Overview figuresNow;
+    private QueueStats.RateUse mailRateNow;
+
+    /** One window of the send rate as the page shows it. */
+    public record RateRow(String setting, String window, long used) {
+    }
 
     /** One bar of the chart, with its heights already scaled to the chart (no script or style needed). */
     public record Bar(int x, int okY, int okHeight, int failedY, int failedHeight, String title) {
@@ -38,6 +43,24 @@ public class OverviewPage {
     @PostConstruct
     void read() {
         figuresNow = figures.overview();
+        mailRateNow = figures.mailRate().orElse(null);
+    }
+
+    /** The shared send rate's windows now; empty when {@code taskq.mail-rate} is not set. */
+    public List<RateRow> getMailRate() {
+        if (mailRateNow == null) {
+            return List.of();
+        }
+        return mailRateNow.windows().stream().map(use -> new RateRow(use.window().toString(),
+                use.window().lengthName(), use.used())).toList();
+    }
+
+    public long getMailRateHeldBack() {
+        return mailRateNow == null ? 0 : mailRateNow.heldBack();
+    }
+
+    public String getMailRateWaited() {
+        return mailRateNow == null ? "" : Formats.duration(mailRateNow.waited());
     }
 
     public QueueStats.Overview getFigures() {

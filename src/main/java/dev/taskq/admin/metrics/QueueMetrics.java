@@ -85,6 +85,26 @@ public class QueueMetrics {
             all.add(counter.build());
         });
 
+        figures.mailRate().ifPresent(rate -> {
+            GaugeSnapshot.Builder limit = GaugeSnapshot.builder().name("taskq_mail_rate_limit")
+                    .help("Mail starts allowed per window by taskq.mail-rate (all servers on this Redis together).");
+            GaugeSnapshot.Builder used = GaugeSnapshot.builder().name("taskq_mail_rate_used")
+                    .help("Mail starts within the window now.");
+            for (QueueStats.RateWindow window : rate.windows()) {
+                Labels labels = queue.add("window", window.window().length().toSeconds() + "s");
+                gauge(limit, labels, window.window().limit());
+                gauge(used, labels, window.used());
+            }
+            all.add(limit.build());
+            all.add(used.build());
+            all.add(counter("taskq_mail_rate_held_back",
+                    "Starts held back because the send rate was used up (a consumer's every refusal counts).", queue,
+                    rate.heldBack()));
+            all.add(counter("taskq_mail_rate_wait_seconds",
+                    "Time consumers were told to wait for the send rate, summed over the refusals.", queue,
+                    rate.waited().toNanos() / 1e9));
+        });
+
         all.add(histogram("taskq_queue_time_seconds",
                 "Time from acceptance to the start of the run that took the task.", queue, totals.queueTime()));
         all.add(histogram("taskq_run_time_seconds", "Handler run time.", queue, totals.runTime()));
@@ -93,6 +113,11 @@ public class QueueMetrics {
 
     private static void gauge(GaugeSnapshot.Builder gauge, Labels labels, double value) {
         gauge.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(value).build());
+    }
+
+    private static CounterSnapshot counter(String name, String help, Labels labels, double value) {
+        return CounterSnapshot.builder().name(name).help(help).dataPoint(
+                CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(value).build()).build();
     }
 
     private static HistogramSnapshot histogram(String name, String help, Labels labels, Histogram histogram) {

@@ -8,7 +8,7 @@
 -- ARGV[9] the number of windows, then per window ARGV[8 + 2i] its limit and ARGV[9 + 2i] its length in ms.
 -- Returns {1, attempt, earlier result or false, parks} when started (parks: how often a run of it found the
 -- service down); {0} when the entry is no longer held; {3} when the
--- queue is paused, {4, ms} when the send rate is used up for that long (the entry went back to the front of the
+-- queue is paused, {4, µs} when the send rate is used up for that long (the entry went back to the front of the
 -- queue in both cases).
 if not redis.call('LPOS', KEYS[1], ARGV[1]) then return {0} end
 -- The same start repeated after its reply was lost: nothing more to count.
@@ -23,15 +23,17 @@ if redis.call('EXISTS', KEYS[3]) == 1 then
   return {3}
 end
 -- The send rate: sliding windows, so no period of a window's length holds more starts than its limit (the first,
--- shortest one also evenly spaced). Timed by Redis' own clock, the one clock every server shares.
+-- shortest one also evenly spaced). Timed by Redis' own clock, the one clock every server shares, in microseconds:
+-- at a high rate several consumers start within one millisecond. Scores go to Redis as integer strings ('%.0f'):
+-- Lua's own number-to-string conversion keeps only 14 digits.
 local windows = tonumber(ARGV[9] or '0')
 if windows > 0 then
   local time = redis.call('TIME')
-  local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
   local wait = 0
   for i = 1, windows do
-    local key, limit, length = KEYS[8 + i], tonumber(ARGV[8 + 2 * i]), tonumber(ARGV[9 + 2 * i])
-    redis.call('ZREMRANGEBYSCORE', key, '-inf', now - length)
+    local key, limit, length = KEYS[8 + i], tonumber(ARGV[8 + 2 * i]), tonumber(ARGV[9 + 2 * i]) * 1000
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', string.format('%.0f', now - length))
     local used = redis.call('ZCARD', key)
     if used >= limit then
       -- Room comes back when the start that put the window at its limit leaves it.
@@ -39,21 +41,22 @@ if windows > 0 then
       local leaving = tonumber(redis.call('ZRANGE', key, first, first, 'WITHSCORES')[2])
       wait = math.max(wait, leaving + length - now)
     elseif i == 1 and used > 0 then
-      -- The shortest window is also spread evenly (a start every length/limit ms): a burst of starts would reach
+      -- The shortest window is also spread evenly (a start every length/limit): a burst of starts would reach
       -- the mail server as a burst, and varying delivery times would then crowd two windows' mails into one.
       local last = tonumber(redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2])
       wait = math.max(wait, last + length / limit - now)
     end
   end
   if wait > 0 then
+    wait = math.ceil(wait)
     redis.call('LREM', KEYS[1], 1, ARGV[1])
     redis.call('RPUSH', KEYS[2], ARGV[1])
     redis.call('HINCRBY', KEYS[6], 'rate_limited', 1)
-    redis.call('HINCRBY', KEYS[6], 'rate_wait_ms', math.max(1, math.ceil(wait)))
-    return {4, math.max(1, math.ceil(wait))}
+    redis.call('HINCRBY', KEYS[6], 'rate_wait_us', wait)
+    return {4, wait}
   end
   for i = 1, windows do
-    redis.call('ZADD', KEYS[8 + i], now, ARGV[4] .. ':' .. now)
+    redis.call('ZADD', KEYS[8 + i], string.format('%.0f', now), ARGV[4] .. ':' .. time[1] .. '.' .. time[2])
     redis.call('PEXPIRE', KEYS[8 + i], ARGV[9 + 2 * i])
   end
 end
