@@ -9,6 +9,7 @@ import dev.taskq.testing.EmbeddedPayara;
 import dev.taskq.testing.TestServers;
 import java.io.File;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,6 +70,8 @@ final class BenchServers implements AutoCloseable {
 
         GlassFishProperties properties = new GlassFishProperties();
         properties.setPort("http-listener", httpPort);
+        // Not the default 8181: the benchmark can run beside a server of one's own.
+        properties.setPort("https-listener", freePort());
         glassFish = GlassFishRuntime.bootstrap().newGlassFish(properties);
         glassFish.start();
         run("set-hazelcast-configuration", "--enabled=false", "--dynamic=true");
@@ -81,6 +84,12 @@ final class BenchServers implements AutoCloseable {
 
     String redisUrl() {
         return "redis://127.0.0.1:" + redisPort;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     Jedis redis() {
