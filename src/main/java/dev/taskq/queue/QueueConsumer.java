@@ -131,6 +131,7 @@ public final class QueueConsumer implements AutoCloseable {
                 args.add(String.valueOf(window.limit()));
                 args.add(String.valueOf(window.length().toMillis()));
             }
+            keyList.add(keys.sendRatePace(rate.group()));
         }
         List<?> reply = (List<?>) withConnection(jedis -> START.run(jedis, keyList, args));
         int code = ((Long) reply.get(0)).intValue();

@@ -112,9 +112,14 @@ public final class RedisKeys {
         return tag + ":idem:" + keyDigest;
     }
 
-    /** Sorted set of the runs started within one window of a shared send rate (score = start, Redis clock in epoch microseconds). */
+    /** Sorted set of the runs started within one window of a shared send rate (score: start, Redis clock, epoch µs). */
     public String sendRate(String group, Duration window) {
         return tag + ":rate:" + group + ":" + window.toMillis();
+    }
+
+    /** String: when the next start of a shared send rate is due (epoch µs), for its even spacing. */
+    public String sendRatePace(String group) {
+        return tag + ":rate:" + group + ":pace";
     }
 
     /** Pattern matching every key of this queue (for operators and tests). */

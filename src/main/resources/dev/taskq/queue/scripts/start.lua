@@ -4,8 +4,9 @@
 -- KEYS[8] the task's status record
 -- ARGV[1] the entry   ARGV[2] now, epoch ms   ARGV[3] now, ISO-8601   ARGV[4] task id   ARGV[5] task type
 -- ARGV[6] createdAt   ARGV[7] time-in-queue histogram bucket   ARGV[8] time in queue, ms
--- With a send rate for the task's type: KEYS[9], KEYS[10], … one sorted set per window (the starts within it),
--- ARGV[9] the number of windows, then per window ARGV[8 + 2i] its limit and ARGV[9 + 2i] its length in ms.
+-- With a send rate for the task's type: KEYS[9], KEYS[10], … one sorted set per window (the starts within it), then
+-- the pace key (when the next start is due); ARGV[9] the number of windows, then per window ARGV[8 + 2i] its limit
+-- and ARGV[9 + 2i] its length in ms.
 -- Returns {1, attempt, earlier result or false, parks} when started (parks: how often a run of it found the
 -- service down); {0} when the entry is no longer held; {3} when the
 -- queue is paused, {4, µs} when the send rate is used up for that long (the entry went back to the front of the
@@ -22,10 +23,14 @@ if redis.call('EXISTS', KEYS[3]) == 1 then
   redis.call('RPUSH', KEYS[2], ARGV[1])
   return {3}
 end
--- The send rate: sliding windows, so no period of a window's length holds more starts than its limit (the first,
--- shortest one also evenly spaced). Timed by Redis' own clock, the one clock every server shares, in microseconds:
--- at a high rate several consumers start within one millisecond. Scores go to Redis as integer strings ('%.0f'):
--- Lua's own number-to-string conversion keeps only 14 digits.
+-- The send rate, timed by Redis' own clock (the one clock every server shares) in microseconds, as at a high rate
+-- several consumers start within one millisecond:
+-- - sliding windows: no period of a window's length holds more starts than its limit;
+-- - pace: the shortest window's starts are also spread evenly, one every length/limit on average, as a burst would
+--   reach the mail server as a burst and varying delivery times would then crowd two windows' mails into one. The
+--   pace key holds when the next start is due; a start may come up to one spacing early, so a consumer that comes
+--   late (its wait, the round trips) does not lower the rate for good (the generic cell rate algorithm).
+-- Scores and times go to Redis as integer strings ('%.0f'): Lua's own number-to-string conversion keeps 14 digits.
 local windows = tonumber(ARGV[9] or '0')
 if windows > 0 then
   local time = redis.call('TIME')
@@ -40,13 +45,12 @@ if windows > 0 then
       local first = used - limit
       local leaving = tonumber(redis.call('ZRANGE', key, first, first, 'WITHSCORES')[2])
       wait = math.max(wait, leaving + length - now)
-    elseif i == 1 and used > 0 then
-      -- The shortest window is also spread evenly (a start every length/limit): a burst of starts would reach
-      -- the mail server as a burst, and varying delivery times would then crowd two windows' mails into one.
-      local last = tonumber(redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2])
-      wait = math.max(wait, last + length / limit - now)
     end
   end
+  local pace_key, shortest = KEYS[9 + windows], tonumber(ARGV[11]) * 1000
+  local spacing = shortest / tonumber(ARGV[10])
+  local due = tonumber(redis.call('GET', pace_key) or '0')
+  wait = math.max(wait, due - spacing - now)
   if wait > 0 then
     wait = math.ceil(wait)
     redis.call('LREM', KEYS[1], 1, ARGV[1])
@@ -59,6 +63,7 @@ if windows > 0 then
     redis.call('ZADD', KEYS[8 + i], string.format('%.0f', now), ARGV[4] .. ':' .. time[1] .. '.' .. time[2])
     redis.call('PEXPIRE', KEYS[8 + i], ARGV[9 + 2 * i])
   end
+  redis.call('SET', pace_key, string.format('%.0f', math.max(due, now) + spacing), 'PX', ARGV[11])
 end
 -- id, type and createdAt again: a task pushed by another producer may come without a record.
 redis.call('HSET', KEYS[8], 'id', ARGV[4], 'type', ARGV[5], 'createdAt', ARGV[6], 'status', 'processing',
