@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.OperateOnDeployment;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -117,5 +119,19 @@ class MailRateIT {
                 metrics.body());
         assertTrue(metrics.body().contains("taskq_mail_rate_held_back_total{queue=\"" + PREFIX + "\"}"),
                 metrics.body());
+
+        // The console's overview, signed in through its login form (one session, its cookie kept by the client).
+        Http console = new Http(first);
+        String login = console.get("admin/login.xhtml").body();
+        Matcher viewState = Pattern.compile("name=\"jakarta.faces.ViewState\"[^>]*value=\"([^\"]+)\"").matcher(login);
+        assertTrue(viewState.find(), login);
+        console.postForm("admin/login.xhtml", Map.of("login", "login", "login:user", TestUsers.ADMIN.name(),
+                "login:password", TestUsers.ADMIN.password(), "login:sign-in", "Sign in",
+                "jakarta.faces.ViewState", viewState.group(1)));
+        HttpResponse<String> page = console.get("admin/index.xhtml");
+        assertEquals(200, page.statusCode(), page.body());
+        assertTrue(page.body().contains("<td>10/s</td>"), page.body());
+        assertTrue(Pattern.compile("<td>\\d+ in the last second</td>").matcher(page.body()).find(), page.body());
+        assertTrue(page.body().contains("id=\"mail-rate-waits\">Held back "), page.body());
     }
 }
