@@ -28,8 +28,9 @@ end
 -- - sliding windows: no period of a window's length holds more starts than its limit;
 -- - pace: the shortest window's starts are also spread evenly, one every length/limit on average, as a burst would
 --   reach the mail server as a burst and varying delivery times would then crowd two windows' mails into one. The
---   pace key holds when the next start is due; a start may come up to one spacing early, so a consumer that comes
---   late (its wait, the round trips) does not lower the rate for good (the generic cell rate algorithm).
+--   pace key holds when the next start is due; a start may come a little early (2 ms, or one spacing if that is
+--   shorter), so a consumer that comes late by its wake-up and round trips does not push every later start back
+--   (the generic cell rate algorithm with that tolerance). More would let starts come in pairs at 10/s.
 -- Scores and times go to Redis as integer strings ('%.0f'): Lua's own number-to-string conversion keeps 14 digits.
 local windows = tonumber(ARGV[9] or '0')
 if windows > 0 then
@@ -49,8 +50,9 @@ if windows > 0 then
   end
   local pace_key, shortest = KEYS[9 + windows], tonumber(ARGV[11]) * 1000
   local spacing = shortest / tonumber(ARGV[10])
+  local early = math.min(spacing, 2000)
   local due = tonumber(redis.call('GET', pace_key) or '0')
-  wait = math.max(wait, due - spacing - now)
+  wait = math.max(wait, due - early - now)
   if wait > 0 then
     wait = math.ceil(wait)
     redis.call('LREM', KEYS[1], 1, ARGV[1])
