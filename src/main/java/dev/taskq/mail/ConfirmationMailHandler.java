@@ -140,7 +140,7 @@ public class ConfirmationMailHandler implements TaskHandler {
                     + ": throttled by the mail server; sending again in " + TimeUnit.NANOSECONDS.toSeconds(pause)
                     + " s", null);
         }
-        Transport transport = connect(false);
+        Transport transport = connect();
         closeQuietly(transport);
     }
 
@@ -152,19 +152,16 @@ public class ConfirmationMailHandler implements TaskHandler {
             }
             closeQuietly(connection.transport());
         }
-        return new Connection(connect(true), 0, System.nanoTime());
+        return new Connection(connect(), 0, System.nanoTime());
     }
 
     /**
-     * A connected transport, or the reason why the mail server is unavailable (with {@code log}, in one log line;
-     * probes do not log, the loop reports the outage).
+     * A connected transport, or the reason why the mail server is unavailable. Nothing is logged here: the consumer
+     * loop's breaker logs the outage once, with this reason, however many runs meet it.
      */
-    private Transport connect(boolean log) throws ServiceUnavailableException {
+    private Transport connect() throws ServiceUnavailableException {
         SmtpSettings current = smtp;
         if (current.refusal() != null) {
-            if (log) {
-                LOG.warning(() -> "No mail sent: " + current.refusal());
-            }
             throw new ServiceUnavailableException(SmtpFailures.SERVICE, current.refusal(), null);
         }
         Transport transport = null;
@@ -176,11 +173,7 @@ public class ConfirmationMailHandler implements TaskHandler {
             if (transport != null) {
                 closeQuietly(transport);
             }
-            ServiceUnavailableException unavailable = SmtpFailures.unavailable(e, current.describe());
-            if (log) {
-                LOG.warning(() -> "No mail sent, mail server unavailable: " + unavailable.getMessage());
-            }
-            throw unavailable;
+            throw SmtpFailures.unavailable(e, current.describe());
         }
     }
 

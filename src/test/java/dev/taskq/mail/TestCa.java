@@ -20,7 +20,7 @@ import javax.net.ssl.TrustManagerFactory;
  */
 final class TestCa {
 
-    private static final String PASSWORD = "changeit";
+    static final String PASSWORD = "changeit";
     private static final Path DIRECTORY = Path.of("target", "test-ca");
 
     private static TestCa instance;
@@ -77,6 +77,19 @@ final class TestCa {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, trustManagers.getTrustManagers(), null);
         return context;
+    }
+
+    /**
+     * A PKCS12 trust store holding this CA only, made the way README tells an operator to make one
+     * ({@code keytool -importcert}); its password is {@link #PASSWORD}.
+     */
+    Path trustStore() throws IOException {
+        Path store = DIRECTORY.resolve("truststore.p12");
+        if (!Files.exists(store)) {
+            keytool("-importcert", "-keystore", store.getFileName().toString(), "-alias", "smtp-ca",
+                    "-file", "ca.pem", "-noprompt");
+        }
+        return store.toAbsolutePath();
     }
 
     private static void keytool(String... arguments) throws IOException {

@@ -25,12 +25,16 @@ public final class PayaraMicroServer implements AutoCloseable {
 
     private static final Path JAR = Path.of("target", "servers", "payara-micro.jar");
 
+    private static final Path MAIL_SESSION = Path.of("server-config/payara/create-mail-session.asadmin");
+
     private final Process process;
     private final int port;
+    private final Path log;
 
-    private PayaraMicroServer(Process process, int port) {
+    private PayaraMicroServer(Process process, int port, Path log) {
         this.process = process;
         this.port = port;
+        this.log = log;
     }
 
     /** Starts it with these settings (environment variables such as TASKQ_KEY_PREFIX) and waits until it serves. */
@@ -45,12 +49,27 @@ public final class PayaraMicroServer implements AutoCloseable {
      */
     public static PayaraMicroServer start(String name, Map<String, String> settings, List<Path> morePostBootFiles,
                                           List<Path> libraries) {
+        return start(name, settings, MAIL_SESSION, morePostBootFiles, libraries, List.of());
+    }
+
+    /**
+     * As {@link #start(String, Map)}, with the mail session made by {@code mailSessionFile} instead of the plain
+     * file (e.g. what server-config/payara/configure.sh printed) and more options for Micro's JVM (e.g. a trust store).
+     */
+    public static PayaraMicroServer start(String name, Map<String, String> settings, Path mailSessionFile,
+                                          List<String> jvmOptions) {
+        return start(name, settings, mailSessionFile, List.of(), List.of(), jvmOptions);
+    }
+
+    private static PayaraMicroServer start(String name, Map<String, String> settings, Path mailSessionFile,
+                                           List<Path> morePostBootFiles, List<Path> libraries,
+                                           List<String> jvmOptions) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run the tests with ./mvnw verify");
         }
         int port = TestServers.freePort();
         Path log = Path.of("target", name + "-payara-micro.log");
-        Path postBoot = Path.of("server-config/payara/create-mail-session.asadmin");
+        Path postBoot = mailSessionFile;
         if (!morePostBootFiles.isEmpty()) {
             try {
                 StringBuilder joined = new StringBuilder(Files.readString(postBoot));
@@ -63,8 +82,9 @@ public final class PayaraMicroServer implements AutoCloseable {
             }
         }
         List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-jar", JAR.toString(), "--nocluster", "--port", String.valueOf(port),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString(), "--nocluster", "--port", String.valueOf(port),
                 "--postbootcommandfile", postBoot.toString()));
         for (Path library : libraries) {
             command.addAll(List.of("--addLibs", library.toAbsolutePath().toString()));
@@ -80,7 +100,7 @@ public final class PayaraMicroServer implements AutoCloseable {
         env.put("MAIL_FROM", TestServers.MAIL_FROM);
         env.putAll(settings);
         try {
-            PayaraMicroServer server = new PayaraMicroServer(builder.start(), port);
+            PayaraMicroServer server = new PayaraMicroServer(builder.start(), port, log);
             // Micro answers 404 before the WAR is deployed: wait for the form page itself.
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                     .until(() -> !server.process.isAlive() || server.formAnswers());
@@ -95,6 +115,11 @@ public final class PayaraMicroServer implements AutoCloseable {
 
     public URI baseUri() {
         return URI.create("http://127.0.0.1:" + port + "/");
+    }
+
+    /** Everything the process wrote (its server log included). */
+    public String log() throws IOException {
+        return new String(Files.readAllBytes(log), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** SIGKILL: the process ends at once, without running any shutdown code. */
