@@ -17,11 +17,13 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -33,8 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Rules that keep a mail whole and safe: a name the view does not have is an error (not an empty string); the HTML
  * template's values are HTML-escaped and it may not use unescaped tags ({@code {{{…}}}}, {@code {{&…}}}); the text
  * templates are not escaped; the subject sees no user input (no user input in a header); a template that renders
- * to nothing is an error. A file in the directory is compiled again when its modification time or size changed, so
- * a replaced template is used from the next mail on.
+ * to nothing is an error. A file in the directory is compiled again when it is another file (its file key, e.g. the
+ * inode), or its modification time or size changed, so a replaced template is used from the next mail on.
  */
 final class MailTemplates {
 
@@ -48,7 +50,8 @@ final class MailTemplates {
     private final Path directory;
     private final Map<String, Compiled> compiled = new ConcurrentHashMap<>();
 
-    private record Compiled(FileTime modified, long size, Mustache mustache) {
+    /** A compiled template and what identified its file then (the file key tells a replaced file apart). */
+    private record Compiled(Object fileKey, FileTime modified, long size, Mustache mustache) {
     }
 
     /** @param directory the operator's templates, or null for the built-in ones only */
@@ -111,7 +114,7 @@ final class MailTemplates {
         for (String name : names) {
             String resource = BUILT_IN + name;
             if (MailTemplates.class.getResource(resource) != null) {
-                Compiled built = compiled.computeIfAbsent(resource, r -> new Compiled(null, 0, fromResource(part, r)));
+                Compiled built = compiled.computeIfAbsent(resource, r -> new Compiled(null, null, 0, fromResource(part, r)));
                 return new Template("(built-in) " + name, built.mustache());
             }
         }
@@ -134,14 +137,16 @@ final class MailTemplates {
 
     private Mustache fromFile(String part, Path file) {
         try {
-            FileTime modified = Files.getLastModifiedTime(file);
-            long size = Files.size(file);
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
             Compiled known = compiled.get(file.toString());
-            if (known != null && known.modified().equals(modified) && known.size() == size) {
+            // A file copied in with its time kept (cp -p, rsync -a, tar) and the same size is still a new file.
+            if (known != null && Objects.equals(known.fileKey(), attributes.fileKey())
+                    && known.modified().equals(attributes.lastModifiedTime()) && known.size() == attributes.size()) {
                 return known.mustache();
             }
             Mustache mustache = compile(part, Files.readString(file, StandardCharsets.UTF_8), file.toString());
-            compiled.put(file.toString(), new Compiled(modified, size, mustache));
+            compiled.put(file.toString(), new Compiled(attributes.fileKey(), attributes.lastModifiedTime(),
+                    attributes.size(), mustache));
             return mustache;
         } catch (IOException e) {
             throw new MailTemplateException("mail template " + file + " cannot be read: " + e, e);

@@ -50,6 +50,23 @@ class MailTemplatesTest {
     }
 
     @Test
+    void aFileCopiedInWithTheOldTimeAndSizeIsStillSeenAsNew() throws Exception {
+        Path text = directory.resolve("text.mustache");
+        Files.writeString(text, "First version for {{name}}");
+        FileTime time = Files.getLastModifiedTime(text);
+        MailTemplates templates = new MailTemplates(directory);
+        assertEquals("First version for Ann", templates.render(Locale.ENGLISH, view("Hi")).text());
+
+        // As cp -p or rsync -a put a file in place: a new file, same size, the old time kept.
+        Path staged = directory.resolveSibling(directory.getFileName() + "-staged.mustache");
+        Files.writeString(staged, "Other version for {{name}}");
+        Files.setLastModifiedTime(staged, time);
+        Files.move(staged, text, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        assertEquals("Other version for Ann", templates.render(Locale.ENGLISH, view("Hi")).text());
+    }
+
+    @Test
     void aLanguagesOwnFileComesFirst() throws Exception {
         Files.writeString(directory.resolve("text_zh_CN.mustache"), "中文 {{name}}");
         Files.writeString(directory.resolve("text.mustache"), "general {{name}}");
