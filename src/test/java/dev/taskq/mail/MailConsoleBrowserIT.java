@@ -44,7 +44,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  *
  * <p>Not part of CI (tag {@code console}, left out by every profile): it changes the unpacked server under target/
  * (a trusted CA, a user) and takes the fixed ports. Run:
- * {@code ./mvnw verify -Ppayara-server -Dit.test=MailConsoleBrowserIT -Dtaskq.it.excludedGroups=none}.
+ * {@code ./mvnw verify -Ppayara-server -Dit.test=MailConsoleBrowserIT -Dtaskq.it.excludedGroups=none}, and the same
+ * with {@code -Pwildfly}.
  */
 @Tag("console")
 @ExtendWith(TestServersExtension.class)
@@ -55,6 +56,9 @@ class MailConsoleBrowserIT {
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final String SMTP_USER = "taskq-smtp";
     private static final String CA_ALIAS = "taskq-test-ca";
+    /** README's example management user for WildFly's console. */
+    private static final String ADMIN = "admin";
+    private static final String ADMIN_PASSWORD = "a-long-passphrase";
 
     private WebDriver browser;
     private int shots;
@@ -104,22 +108,7 @@ class MailConsoleBrowserIT {
 
                 run(List.of(asadmin, "deploy", "--contextroot", "/", "--name", "taskq-console",
                         new File("target/taskq.war").getAbsolutePath()), false);
-                String to = UUID.randomUUID() + "@example.com";
-                HttpResponse<String> answer = new Http(URI.create("http://localhost:8080/").toURL())
-                        .postJson("api/submissions", Json.createObjectBuilder().add("name", "Ann").add("email", to)
-                                .add("message", "Hello").build().toString());
-                assertEquals(202, answer.statusCode(), answer.body());
-                await().atMost(Duration.ofSeconds(60)).until(() -> !smtp.received().isEmpty());
-                ScriptedSmtpServer.Received mail = smtp.received().get(0);
-                List<String> commands = smtp.commands();
-                System.out.println("MailConsoleBrowserIT (Payara Server): " + smtp.received().size()
-                        + " mail(s), tls=" + mail.tls() + ", user=" + mail.user() + ", commands " + commands);
-                assertAll(
-                        () -> assertEquals(to, mail.recipient()),
-                        () -> assertTrue(mail.tls(), "under TLS"),
-                        () -> assertEquals(SMTP_USER, mail.user(), "authenticated with the console's user"),
-                        () -> assertTrue(commands.indexOf("STARTTLS") >= 0
-                                && commands.indexOf("STARTTLS") < firstAuth(commands), commands.toString()));
+                assertDelivered(smtp, URI.create("http://localhost:8080/"), "Payara Server");
             } finally {
                 if (browser != null) {
                     browser.quit();
@@ -131,6 +120,133 @@ class MailConsoleBrowserIT {
                         "changeit"), true);
             }
         }
+    }
+
+    @Test
+    void wildFlyConsoleMakesASessionThatSendsOverStartTlsWithAuthentication() throws Exception {
+        assumeTrue(ServerKind.current() == ServerKind.WILDFLY, "run with -Pwildfly");
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "needs chromium, chromedriver");
+        Path home = ServerKind.WILDFLY.home();
+        String cli = home.resolve("bin/jboss-cli.sh").toString();
+        // README: a management user for the console first.
+        run(List.of(home.resolve("bin/add-user.sh").toString(), "-m", "-u", ADMIN, "-p", ADMIN_PASSWORD), false);
+        // Trust, as README says for WildFly: the trust store in JAVA_OPTS of bin/standalone.conf.
+        Path conf = home.resolve("bin/standalone.conf");
+        String original = Files.readString(conf);
+        Files.writeString(conf, original + "\nJAVA_OPTS=\"$JAVA_OPTS -Djavax.net.ssl.trustStore="
+                + TestCa.get().trustStore() + " -Djavax.net.ssl.trustStorePassword=" + TestCa.PASSWORD + "\"\n");
+        Path log = Path.of("target", "console-wildfly.log").toAbsolutePath();
+        Path deployed = home.resolve("standalone/deployments/taskq.war");
+        Process wildfly = null;
+        try (ScriptedSmtpServer smtp = new ScriptedSmtpServer().startTls(TestCa.get().serverFor("localhost")).start()) {
+            wildfly = new ProcessBuilder(home.resolve("bin/standalone.sh").toString()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            await().atMost(Duration.ofMinutes(3)).until(() -> started(log) >= 1);
+            browser = chromium();
+            // The console asks for the management user (HTTP Digest): given once, for /management.
+            browser.get("http://" + ADMIN + ":" + ADMIN_PASSWORD + "@localhost:9990/management");
+            browser.get("http://localhost:9990/console/index.html");
+            String modal = "//div[contains(@class,'modal') and contains(@style,'block')]";
+
+            // 1. Configuration → Socket Bindings → standard-sockets, View, Outbound Remote → Add.
+            click(By.id("tlc-configuration"));
+            click(By.id("socket-bindings"));
+            click(By.id("standard-sockets"));
+            click(By.xpath("//li[@id='standard-sockets']//a[text()='View']"));
+            click(By.id("socket-binding-group-outbound-remote-item"));
+            click(By.xpath("//*[contains(@id,'outbound-remote')]//button[normalize-space()='Add']"));
+            type("socket-binding-group-outbound-remote-add-name-editing", "taskq-smtp");
+            type("socket-binding-group-outbound-remote-add-host-editing", "localhost");
+            type("socket-binding-group-outbound-remote-add-port-editing", String.valueOf(smtp.port()));
+            shot("wildfly-outbound-remote-add");
+            click(By.xpath(modal + "//button[text()='Add']"));
+            visible(By.xpath("//td[text()='taskq-smtp']"));
+            shot("wildfly-outbound-remote");
+
+            // 2. Configuration → Subsystems → Mail → Add (the + of the Mail Session column).
+            click(By.xpath("//a[contains(.,'Back')]"));
+            click(By.id("tlc-configuration"));
+            click(By.id("subsystems"));
+            click(By.id("mail"));
+            click(By.id("mail-session-add"));
+            type("mail-session-form-name-editing", "taskq");
+            type("mail-session-form-jndi-name-editing", "java:/mail/taskq");
+            type("mail-session-form-from-editing", TestServers.MAIL_FROM);
+            shot("wildfly-mail-session-add");
+            click(By.xpath(modal + "//button[text()='Add']"));
+
+            // 3. The session's View, then Server → Add: Type SMTP (not the default IMAP), the binding, the
+            // credentials, TLS on for STARTTLS.
+            click(By.xpath("//li[@id='ms-taskq']//a[text()='View']"));
+            click(By.id("mail-server-item"));
+            click(By.xpath("//*[contains(@id,'mail-server')]//button[normalize-space()='Add']"));
+            shot("wildfly-server-add-default");
+            click(By.xpath(modal + "//button[@data-id='mail-server-add-form-server-type-editing']"));
+            click(By.xpath(modal + "//li//span[normalize-space()='SMTP']"));
+            type("mail-server-add-form-outbound-socket-binding-ref-editing", "taskq-smtp");
+            type("mail-server-add-form-username-editing", SMTP_USER);
+            type("mail-server-add-form-password-editing", "secret-console");
+            click(By.xpath("//div[@data-form-item-group='mail-server-add-form-tls-editing']"
+                    + "//div[contains(@class,'bootstrap-switch-wrapper')]"));
+            shot("wildfly-server-add");
+            click(By.xpath(modal + "//button[text()='Add']"));
+
+            // 4. Reload when the console asks for it.
+            click(By.xpath("//div[contains(@class,'toast')]//a[text()='Reload']"));
+            shot("wildfly-reload");
+            List<WebElement> confirm = await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElements(
+                    By.xpath(modal + "//button[normalize-space()='Yes' or normalize-space()='Reload']")),
+                    found -> !found.isEmpty());
+            confirm.get(0).click();
+            await().atMost(Duration.ofMinutes(2)).until(() -> started(log) >= 2);
+            shot("wildfly-reloaded");
+
+            Files.copy(Path.of("target", "taskq.war"), deployed);
+            Path marker = deployed.resolveSibling("taskq.war.deployed");
+            await().atMost(Duration.ofMinutes(2)).until(() -> Files.exists(marker)
+                    || Files.exists(deployed.resolveSibling("taskq.war.failed")));
+            assertTrue(Files.exists(marker), "deployed: " + Files.readString(log));
+            assertDelivered(smtp, URI.create("http://localhost:8080/taskq/"), "WildFly");
+        } finally {
+            if (browser != null) {
+                browser.quit();
+            }
+            if (wildfly != null) {
+                Files.deleteIfExists(deployed);
+                await().atMost(Duration.ofMinutes(1)).until(() -> !Files.exists(
+                        deployed.resolveSibling("taskq.war.deployed")));
+                run(List.of(cli, "-c", "--file=" + Path.of("server-config/wildfly/remove-mail-session.cli")
+                        .toAbsolutePath()), true);
+                run(List.of(cli, "-c", "--command=:shutdown"), true);
+                wildfly.waitFor(1, TimeUnit.MINUTES);
+                wildfly.destroyForcibly();
+            }
+            Files.writeString(conf, original);
+        }
+    }
+
+    /** How often the WildFly log says the server started (a reload starts it again). */
+    private static long started(Path log) throws IOException {
+        return Files.readString(log).lines().filter(line -> line.contains("WFLYSRV0025")).count();
+    }
+
+    /** A submission to the application at {@code base}: its mail arrives at the scripted server under TLS, after AUTH. */
+    private static void assertDelivered(ScriptedSmtpServer smtp, URI base, String server) throws Exception {
+        String to = UUID.randomUUID() + "@example.com";
+        HttpResponse<String> answer = new Http(base.toURL()).postJson("api/submissions", Json.createObjectBuilder()
+                .add("name", "Ann").add("email", to).add("message", "Hello").build().toString());
+        assertEquals(202, answer.statusCode(), answer.body());
+        await().atMost(Duration.ofSeconds(60)).until(() -> !smtp.received().isEmpty());
+        ScriptedSmtpServer.Received mail = smtp.received().get(0);
+        List<String> commands = smtp.commands();
+        System.out.println("MailConsoleBrowserIT (" + server + "): " + smtp.received().size() + " mail(s), tls="
+                + mail.tls() + ", user=" + mail.user() + ", commands " + commands);
+        assertAll(
+                () -> assertEquals(to, mail.recipient()),
+                () -> assertTrue(mail.tls(), "under TLS"),
+                () -> assertEquals(SMTP_USER, mail.user(), "authenticated with the console's user"),
+                () -> assertTrue(commands.indexOf("STARTTLS") >= 0
+                        && commands.indexOf("STARTTLS") < firstAuth(commands), commands.toString()));
     }
 
     /** Add Property: a new empty row appears at the top of the table; its Name and Value get these. */
