@@ -274,8 +274,17 @@ class MailConsoleBrowserIT {
         field.sendKeys(text);
     }
 
+    /** Clicks once the element is there and nothing covers it (HAL's notifications cover buttons for a while). */
     private void click(By by) {
-        visible(by).click();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> {
+                    WebElement element = browser.findElement(by);
+                    if (!element.isDisplayed()) {
+                        return false;
+                    }
+                    element.click();
+                    return true;
+                });
     }
 
     /** Waits for the element (the console builds its pages slowly at first), bounded. */
