@@ -15,6 +15,7 @@ import dev.taskq.testing.Mailbox;
 import dev.taskq.testing.RedisProbe;
 import dev.taskq.testing.TaskqIT;
 import dev.taskq.testing.TestServers;
+import dev.taskq.testing.TestUsers;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.mail.Address;
@@ -24,8 +25,6 @@ import jakarta.mail.internet.MimeMessage;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -33,13 +32,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.glassfish.embeddable.CommandResult;
-import org.glassfish.embeddable.CommandRunner;
-import org.glassfish.internal.api.Globals;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -51,9 +46,10 @@ import redis.clients.jedis.Jedis;
 class SubmissionStorageIT {
 
     static final String OWNER = "owner@site.example.com";
-    static final String ADMIN = "archivist";
-    static final String VISITOR = "passer-by";
-    static final String PASSWORD = "archive-pass-1";
+    /** The harness's users, which every test server has (an admin, and a user without the role). */
+    static final String ADMIN = TestUsers.ADMIN.name();
+    static final String VISITOR = TestUsers.VISITOR.name();
+    static final String PASSWORD = TestUsers.PASSWORD;
     static final Duration ROWS_WAIT = Duration.ofSeconds(60);
 
     @ArquillianResource
@@ -62,24 +58,6 @@ class SubmissionStorageIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.war("taskq", TestServers.get().redisUrl(), "taskq.notify-to=" + OWNER + "\n");
-    }
-
-    @BeforeAll
-    static void createUsers() throws Exception {
-        createUsers(ADMIN, VISITOR, PASSWORD);
-    }
-
-    /** An admin and a user without the role, as an operator creates them (asadmin create-file-user). */
-    static void createUsers(String admin, String visitor, String password) throws Exception {
-        Path passwordFile = Files.writeString(Path.of("target", "test-storage-password.txt"),
-                "AS_ADMIN_USERPASSWORD=" + password + "\n");
-        CommandRunner asadmin = Globals.get(CommandRunner.class);
-        for (String[] user : new String[][] {{admin, "taskq-admin"}, {visitor, "visitors"}}) {
-            CommandResult created = asadmin.run("create-file-user", "--groups", user[1],
-                    "--passwordfile", passwordFile.toString(), user[0]);
-            assertTrue(created.getExitStatus() == CommandResult.ExitStatus.SUCCESS
-                    || created.getOutput().contains("already exists"), created.getOutput());
-        }
     }
 
     AdminApi admin() {

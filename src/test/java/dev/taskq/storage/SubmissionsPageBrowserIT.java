@@ -24,7 +24,6 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -45,8 +44,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 @TaskqIT
 class SubmissionsPageBrowserIT {
 
-    private static final String ADMIN = "page-archivist";
-    private static final String PASSWORD = "archive-pass-3";
+    private static final String ADMIN = SubmissionStorageIT.ADMIN;
+    private static final String PASSWORD = SubmissionStorageIT.PASSWORD;
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
@@ -60,11 +59,6 @@ class SubmissionsPageBrowserIT {
     URL base;
 
     private WebDriver browser;
-
-    @BeforeAll
-    static void createUsers() throws Exception {
-        SubmissionStorageIT.createUsers(ADMIN, "page-visitor", PASSWORD);
-    }
 
     @BeforeEach
     void startBrowser() throws IOException {
