@@ -67,9 +67,9 @@ public class ServerSetup {
                 }
             }
             case WILDFLY -> {
-                String out = run(List.of(ServerKind.WILDFLY.home().resolve("bin/jboss-cli.sh").toString(), "-c",
-                        "--controller=127.0.0.1:9990", "--file=" + WILDFLY_MAIL_SESSION.toAbsolutePath()));
-                check(!out.contains("\"outcome\" => \"failed\""), WILDFLY_MAIL_SESSION + ": " + out);
+                Result result = WildFlyCli.run("--file=" + WILDFLY_MAIL_SESSION.toAbsolutePath());
+                check(result.exitCode == 0, WILDFLY_MAIL_SESSION + " exited with " + result.exitCode + ": "
+                        + result.output);
             }
             case PAYARA_MICRO -> {
             }
@@ -115,7 +115,8 @@ public class ServerSetup {
         return command;
     }
 
-    private record Result(int exitCode, String output) {
+    /** A command's exit code and output (stdout and stderr). */
+    public record Result(int exitCode, String output) {
     }
 
     /** Runs a command (in the test JVM's environment); fails unless it exits with 0. Returns its output. */
@@ -129,7 +130,8 @@ public class ServerSetup {
         execute(command);
     }
 
-    private static Result execute(List<String> command) throws Exception {
+    /** Runs a command (in the test JVM's environment), whatever its exit code. */
+    static Result execute(List<String> command) throws Exception {
         Path log = Files.createTempFile(Files.createDirectories(Path.of("target")), "server-setup-", ".log");
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
