@@ -27,6 +27,12 @@ public final class RealmLogin {
                 || password.length() > MAX_LENGTH) {
             return Outcome.WRONG_CREDENTIALS;
         }
+        if (user.equals(request.getRemoteUser())) {
+            // The container authenticated this very user already: WildFly does so for every request that carries
+            // credentials (Undertow's proactive authentication, e.g. from the Authorization header), and then
+            // refuses request.login. Only the role is left to check.
+            return request.isUserInRole(role) ? Outcome.ACCEPTED : Outcome.NOT_IN_ROLE;
+        }
         try {
             request.login(user, password);
         } catch (ServletException e) {
