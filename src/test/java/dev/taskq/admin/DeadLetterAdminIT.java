@@ -25,9 +25,11 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The dead-letter API: for the taskq-admin role only; list, re-queue (the mail then goes out) and delete. */
+@Tag("core") // on every real server in CI (see .ci/run)
 class DeadLetterAdminIT extends DeployedAppBase {
 
     /** Created on every test server before the tests, as an operator creates them (see TestUsers). */

@@ -23,6 +23,7 @@ import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -37,6 +38,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * browser would): the form, the confirmation page and the mail speak it. Screenshots of each language at a desktop
  * and a phone width go to target/screenshots/. Skipped (not failed) where Chromium is not installed.
  */
+@Tag("core") // on every real server in CI (see .ci/run)
 @TaskqIT
 class LanguagesBrowserIT {
 

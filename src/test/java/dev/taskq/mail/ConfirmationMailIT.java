@@ -16,9 +16,11 @@ import jakarta.mail.internet.MimeMessage;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Hostile and international input, end to end: the mail stays intact, with one recipient and no added header. */
+@Tag("core") // on every real server in CI (see .ci/run)
 class ConfirmationMailIT extends DeployedAppBase {
 
     @Test

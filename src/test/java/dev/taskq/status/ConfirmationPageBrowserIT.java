@@ -31,6 +31,7 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -46,6 +47,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * The form and the confirmation page in a real browser: headless Chromium driven through chromedriver, both from
  * the system's packages. Skipped (not failed) where they are not installed.
  */
+@Tag("core") // on every real server in CI (see .ci/run)
 @TaskqIT
 class ConfirmationPageBrowserIT {
 

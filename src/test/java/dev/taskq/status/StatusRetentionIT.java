@@ -25,9 +25,11 @@ import java.util.function.Predicate;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Finished tasks leave nothing behind: once their records expire, Redis holds exactly the keys it held before. */
+@Tag("core") // on every real server in CI (see .ci/run)
 @TaskqIT
 class StatusRetentionIT {
 

@@ -31,9 +31,11 @@ import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** {@code GET /api/tasks/{id}?wait=N} and the Server-Sent Events stream {@code GET /api/tasks/{id}/events}. */
+@Tag("core") // on every real server in CI (see .ci/run)
 @TaskqIT
 class TaskEventsIT {
 

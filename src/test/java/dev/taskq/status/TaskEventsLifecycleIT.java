@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 
 /** The server's one events subscription: it comes back after a Redis restart, and it is gone after undeploy. */
+@Tag("core") // on every real server in CI (see .ci/run)
 @TaskqIT
 class TaskEventsLifecycleIT {
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -19,6 +20,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * an application server: insert once, paging by cursor, search with LIKE's wildcards taken literally, erasure by
  * address, and the retention's delete of old rows of each kind.
  */
+@Tag("server-independent") // no application server (JPA from embedded Payara's class path): default build only
 class PostgresQueriesIT {
 
     static PostgresCluster postgres;

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -18,6 +19,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * two servers migrating at once apply each version once; a stopped database is an outage, both for a new
  * connection and for one that was open.
  */
+@Tag("server-independent") // no application server: runs in the default build only (see pom.xml)
 class PostgresSchemaIT {
 
     @Test

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * reaps what the first held), configured as README says: the mail session and create-datasource.asadmin as
  * post-boot commands, the PostgreSQL driver with --addLibs, TASKQ_DATASOURCE=jdbc/taskq.
  */
+@Tag("server-independent") // Payara Micro processes of its own: runs in the default build only (see pom.xml)
 @TaskqIT
 class StoreKillIT {
 

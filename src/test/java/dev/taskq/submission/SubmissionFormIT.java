@@ -19,9 +19,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The Faces form, driven over plain HTTP as a browser without JavaScript would. */
+@Tag("core") // on every real server in CI (see .ci/run)
 class SubmissionFormIT extends DeployedAppBase {
 
     private static final Pattern VIEW_STATE = Pattern.compile("name=\"jakarta.faces.ViewState\"[^>]*value=\"([^\"]*)\"");

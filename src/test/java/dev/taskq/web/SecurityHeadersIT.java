@@ -10,9 +10,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Every page and API response carries the security headers; the session cookie its attributes; a favicon. */
+@Tag("core") // on every real server in CI (see .ci/run)
 class SecurityHeadersIT extends DeployedAppBase {
 
     @Test

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Tasks left behind by a dead consumer, tasks already done, and poison entries: none lost, none sent twice. */
+@Tag("core") // on every real server in CI (see .ci/run)
 class RecoveryIT extends DeployedAppBase {
 
     @Test

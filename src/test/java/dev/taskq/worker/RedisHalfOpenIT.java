@@ -20,6 +20,7 @@ import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -27,6 +28,7 @@ import redis.clients.jedis.Jedis;
  * A Redis connection that goes half-open (the peer vanishes without FIN or RST, as when a host dies or a failover
  * moves an address) is noticed within seconds: the consumers open new connections and take tasks again.
  */
+@Tag("core") // on every real server in CI (see .ci/run)
 @TaskqIT
 class RedisHalfOpenIT {
 

@@ -24,9 +24,11 @@ import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Failing handler runs are retried with growing gaps, then dead-lettered (an SMTP outage: MailOutageIT). */
+@Tag("core") // on every real server in CI (see .ci/run)
 @TaskqIT
 class RetryIT {
 

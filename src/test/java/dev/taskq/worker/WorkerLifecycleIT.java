@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 
 /** Deploy and undeploy for real: consumers start, stop without leftovers, and survive Redis being down. */
+@Tag("core") // on every real server in CI (see .ci/run)
 @TaskqIT
 class WorkerLifecycleIT {
 

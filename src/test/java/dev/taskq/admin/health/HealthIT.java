@@ -17,10 +17,12 @@ import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 
 /** {@code /api/health} on a deployment with a Redis of its own, stopped and started by the test. */
+@Tag("core") // on every real server in CI (see .ci/run)
 @TaskqIT
 class HealthIT {
 

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.test.api.ArquillianResource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
@@ -27,6 +28,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
  * {@code /api/metrics} read by a strict text-format parser ({@link PrometheusText}), on a deployment with a key
  * prefix of its own, so every counter starts at 0 and must equal what the test did.
  */
+@Tag("core") // on every real server in CI (see .ci/run)
 @TaskqIT
 class MetricsIT {
 
