@@ -39,8 +39,8 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 /**
- * Kept submissions on the default DataSource (java:comp/DefaultDataSource: embedded Payara's H2): stored once each,
- * listed, exported, erased; the owner is notified.
+ * Kept submissions on the server's default DataSource (java:comp/DefaultDataSource: embedded Payara's H2, WildFly's
+ * ExampleDS): stored once each, listed, exported, erased; the owner is notified.
  */
 @TaskqIT
 class SubmissionStorageIT {
