@@ -17,11 +17,11 @@ import java.util.Locale;
 /**
  * Gives the session cookie {@code SameSite=Lax}, and {@code Secure} over HTTPS or when
  * {@code taskq.session-cookie.secure} says HTTPS ends at a proxy in front ({@code HttpOnly} is in web.xml).
- * Servlet 6's cookie attributes (web.xml declares {@code SameSite=Lax}) would be the standard way, but embedded
- * Payara 6.2024.8 ignores them; so when a request creates the session, the cookie header the server just added is
- * completed here, before anything is written. An attribute the server already set is left alone. (WildFly applies
- * web.xml's attribute; it writes its session cookie only when the response is committed, so this filter finds no
- * header there to complete, and {@code Secure} from the setting is not added on WildFly.)
+ * Servlet 6's cookie attributes would be the standard way, but embedded Payara 6.2024.8 ignores them; so when a
+ * request creates the session, the cookie header the server just added is completed here, before anything is
+ * written. An attribute the server already set is left alone. WildFly writes its session cookie only when the
+ * response is committed, so this filter finds no header to complete there: WEB-INF/undertow-handlers.conf gives it
+ * {@code SameSite=Lax} instead ({@code Secure} from the setting is not added on WildFly).
  */
 public class SessionCookieFilter extends HttpFilter {
 
