@@ -125,6 +125,7 @@ class SubmissionsPageBrowserIT {
 
         browser.findElement(By.id("erase-form:erase-email")).sendKeys(eve.email());
         browser.findElement(By.id("erase-form:ask")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.id("erase-confirm")).isEmpty());
         assertTrue(browser.findElement(By.id("erase-confirm")).getText().startsWith("1 kept submissions hold"),
                 browser.findElement(By.id("erase-confirm")).getText());
         screenshots("erase-confirm");

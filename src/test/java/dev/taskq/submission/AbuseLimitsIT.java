@@ -12,11 +12,17 @@ import dev.taskq.testing.TaskStatusPoller;
 import dev.taskq.testing.TaskqIT;
 import dev.taskq.testing.TestServers;
 import jakarta.json.JsonObject;
+import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,7 +35,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The per-recipient and per-client limits, with the defaults' orders of magnitude (3 per hour to one address, 20
  * per hour from one client): exactly the limit gets through, the rest is refused with 429 and Retry-After, and
- * exactly that many mails go out. One deployment believes X-Forwarded-For from 127.0.0.1 (so each test can be its
+ * exactly that many mails go out. One deployment believes X-Forwarded-For from this host (so each test can be its
  * own client), the other believes no proxy.
  */
 @TaskqIT
@@ -43,7 +49,27 @@ class AbuseLimitsIT {
     @Deployment(name = "proxied", testable = false)
     static WebArchive proxied() {
         return Deployments.war("limits-proxied", TestServers.get().redisUrl(),
-                "taskq.key-prefix=limitsp\n" + LIMITS + "taskq.client.trusted-proxies=127.0.0.1/32, ::1\n");
+                "taskq.key-prefix=limitsp\n" + LIMITS + "taskq.client.trusted-proxies=" + thisHost() + "\n");
+    }
+
+    /**
+     * The addresses the test's requests may come from, as proxies: loopback, and this host's own IPv4 addresses
+     * (Payara Micro's adapter gives the host's address, not localhost, as the deployment's URL).
+     */
+    private static String thisHost() {
+        List<String> proxies = new ArrayList<>(List.of("127.0.0.1/32", "::1"));
+        try {
+            for (NetworkInterface face : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                for (InetAddress address : Collections.list(face.getInetAddresses())) {
+                    if (address instanceof Inet4Address && !address.isLoopbackAddress()) {
+                        proxies.add(address.getHostAddress() + "/32");
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            throw new UncheckedIOException(e);
+        }
+        return String.join(", ", proxies);
     }
 
     @Deployment(name = "direct", testable = false)

@@ -238,7 +238,7 @@ class ConsoleBrowserIT {
         assertTrue(browser.findElement(By.id("mail-state")).getText().startsWith("Up"));
         screenshots("overview");
         browser.findElement(By.id("logout:sign-out")).click();
-        assertTrue(browser.getCurrentUrl().endsWith("/admin/login.xhtml"));
+        await().atMost(WAIT).until(() -> browser.getCurrentUrl().endsWith("/admin/login.xhtml"));
         browser.get(base + "admin/consumers.xhtml");
         assertTrue(browser.getCurrentUrl().endsWith("/admin/login.xhtml"), "signed out");
     }
