@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.jboss.arquillian.container.spi.event.container.AfterStart;
 import org.jboss.arquillian.container.spi.event.container.AfterStop;
+import org.jboss.arquillian.container.spi.event.container.AfterUnDeploy;
 import org.jboss.arquillian.container.spi.event.container.BeforeStart;
 import org.jboss.arquillian.core.api.annotation.Observes;
 
@@ -74,6 +75,21 @@ public class ServerSetup {
             case PAYARA_MICRO -> {
             }
         }
+    }
+
+    /**
+     * Payara Micro's adapter starts one process per deployment but, with two deployments in one class, stopped only
+     * one of them at undeploy: the other ran on after the tests (seen with MailRateIT and AbuseLimitsIT). So the
+     * harness ends the process that serves the undeployed archive, if it is still there.
+     */
+    public void afterUndeploy(@Observes AfterUnDeploy event) {
+        if (ServerKind.current() != ServerKind.PAYARA_MICRO) {
+            return;
+        }
+        String war = "/deployments/" + event.getDeployment().getArchive().getName();
+        ProcessHandle.current().descendants()
+                .filter(process -> process.info().commandLine().map(line -> line.contains(war)).orElse(false))
+                .forEach(ProcessHandle::destroy);
     }
 
     public void afterStop(@Observes AfterStop event) {
