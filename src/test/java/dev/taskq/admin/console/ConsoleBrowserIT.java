@@ -176,12 +176,15 @@ class ConsoleBrowserIT {
         signIn(ADMIN, PASSWORD);
         browser.get(base + "admin/dead.xhtml");
         browser.findElement(By.linkText(task.id())).click();
+        await().atMost(WAIT).until(() -> !browser.findElements(By.id("opened-reason")).isEmpty());
         assertEquals("SMTP down: <script>alert(1)</script>", browser.findElement(By.id("opened-reason")).getText(),
                 "the reason is shown as text");
         screenshots("dead-letter");
 
         browser.findElement(By.id("opened-actions:requeue")).click();
-        assertTrue(browser.findElement(By.id("messages")).getText().contains("Re-queued " + task.id()));
+        // The answer page replaces the old one: until it is there, the old page's elements may go stale.
+        await().atMost(WAIT).ignoreExceptions().until(() -> browser.findElement(By.id("messages")).getText()
+                .contains("Re-queued " + task.id()));
         assertEquals(1, Mailbox.await(email, 1).size(), "the re-queued task was mailed");
         assertTrue(browser.findElements(By.linkText(task.id())).isEmpty(), "no longer listed");
     }
