@@ -4,6 +4,8 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -29,6 +31,42 @@ public class TaskqSettings {
     @Inject
     @ConfigProperty(name = "redis.url", defaultValue = "redis://localhost:6379")
     String redisUrl;
+
+    /** With {@code rediss://}: the trust store (PKCS12 or JKS) Redis' certificate must chain to; else the JVM's. */
+    @Inject
+    @ConfigProperty(name = "redis.tls.truststore")
+    Optional<String> redisTrustStore;
+
+    @Inject
+    @ConfigProperty(name = "redis.tls.truststore-password")
+    Optional<String> redisTrustStorePassword;
+
+    /** With {@code rediss://}: a key store holding the client certificate and key to show Redis; none by default. */
+    @Inject
+    @ConfigProperty(name = "redis.tls.keystore")
+    Optional<String> redisKeyStore;
+
+    @Inject
+    @ConfigProperty(name = "redis.tls.keystore-password")
+    Optional<String> redisKeyStorePassword;
+
+    /** host:port,host:port,…: Sentinels to ask where the master is; then REDIS_URL gives only login, db and TLS. */
+    @Inject
+    @ConfigProperty(name = "redis.sentinels")
+    Optional<String> redisSentinels;
+
+    @Inject
+    @ConfigProperty(name = "redis.sentinel-master")
+    Optional<String> redisSentinelMaster;
+
+    @Inject
+    @ConfigProperty(name = "redis.sentinel-password")
+    Optional<String> redisSentinelPassword;
+
+    /** Replicas that must have an enqueue (WAIT) before a submission is acknowledged; 0 = do not wait. */
+    @Inject
+    @ConfigProperty(name = "taskq.redis.min-replicas", defaultValue = "0")
+    int redisMinReplicas;
 
     @Inject
     @ConfigProperty(name = "taskq.consumers", defaultValue = "3")
@@ -130,6 +168,19 @@ public class TaskqSettings {
             throw new IllegalStateException("redis.url (REDIS_URL) must look like redis://[user:password@]host:port/db"
                     + " or rediss://…, got a value with scheme '" + uri.getScheme() + "'");
         }
+        boolean tls = JedisURIHelper.isRedisSSLScheme(uri);
+        requireTlsFile("redis.tls.truststore", redisTrustStore, tls);
+        requireTlsFile("redis.tls.keystore", redisKeyStore, tls);
+        for (String sentinel : redisSentinels()) {
+            if (!sentinel.matches("[^\\s:]+:\\d{1,5}")) {
+                throw new IllegalStateException("redis.sentinels (REDIS_SENTINELS) must be host:port,host:port,…");
+            }
+        }
+        if (!redisSentinels().isEmpty() && redisSentinelMaster.isEmpty()) {
+            throw new IllegalStateException("redis.sentinel-master (REDIS_SENTINEL_MASTER) must name the master when"
+                    + " REDIS_SENTINELS is set");
+        }
+        requireBetween("taskq.redis.min-replicas", redisMinReplicas, 0, 16);
         requireBetween("taskq.consumers", consumers, 1, 64);
         if (!KEY_PREFIX.matcher(keyPrefix).matches()) {
             throw new IllegalStateException("taskq.key-prefix (TASKQ_KEY_PREFIX) must be 1-64 characters of"
@@ -175,6 +226,16 @@ public class TaskqSettings {
     }
 
 
+    private static void requireTlsFile(String name, Optional<String> file, boolean tls) {
+        String env = name.toUpperCase().replaceAll("[^A-Z0-9]", "_");
+        if (file.isPresent() && !tls) {
+            throw new IllegalStateException(name + " (" + env + ") is only used with a rediss:// REDIS_URL");
+        }
+        if (file.isPresent() && !Files.isReadable(Path.of(file.get()))) {
+            throw new IllegalStateException(name + " (" + env + "): cannot read " + file.get());
+        }
+    }
+
     private static void requireBetween(String name, long value, long min, long max) {
         if (value < min || value > max) {
             String env = name.toUpperCase().replaceAll("[^A-Z0-9]", "_");
@@ -190,6 +251,43 @@ public class TaskqSettings {
             // Do not echo the value: it may hold a password.
             throw new IllegalStateException("redis.url (REDIS_URL) is not a valid URI");
         }
+    }
+
+    /** The trust store for Redis' TLS certificate; empty = the JVM's own trust store. */
+    public Optional<Path> redisTrustStore() {
+        return redisTrustStore.map(Path::of);
+    }
+
+    public Optional<String> redisTrustStorePassword() {
+        return redisTrustStorePassword;
+    }
+
+    /** The key store with the client certificate shown to Redis over TLS; empty = none. */
+    public Optional<Path> redisKeyStore() {
+        return redisKeyStore.map(Path::of);
+    }
+
+    public Optional<String> redisKeyStorePassword() {
+        return redisKeyStorePassword;
+    }
+
+    /** The Sentinels (host:port) to ask where the master is; empty = REDIS_URL names the Redis. */
+    public List<String> redisSentinels() {
+        return split(redisSentinels);
+    }
+
+    /** The master's name at the Sentinels (their {@code sentinel monitor NAME …}). */
+    public String redisSentinelMaster() {
+        return redisSentinelMaster.orElse("");
+    }
+
+    public Optional<String> redisSentinelPassword() {
+        return redisSentinelPassword;
+    }
+
+    /** How many replicas must confirm an enqueue before it is acknowledged; 0 = none waited for. */
+    public int redisMinReplicas() {
+        return redisMinReplicas;
     }
 
     public int consumers() {

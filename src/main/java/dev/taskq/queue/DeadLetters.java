@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.ZAddParams;
@@ -92,7 +92,7 @@ public class DeadLetters {
      * empty, up to {@link #MAX_PER_REQUEST}; letters that are not readable tasks stay.
      */
     public Bulk requeueAll(String reason) {
-        RedisClient client = queue.client();
+        UnifiedJedis client = queue.client();
         RedisKeys keys = queue.keys();
         int requeued = 0;
         int skipped = 0;
@@ -137,7 +137,7 @@ public class DeadLetters {
      * differ only then, since every writer keeps hash and index in step in one atomic step.
      */
     private void indexMissing() {
-        RedisClient client = queue.client();
+        UnifiedJedis client = queue.client();
         RedisKeys keys = queue.keys();
         if (client.hlen(keys.dead()) <= client.zcard(keys.deadAt())) {
             return;

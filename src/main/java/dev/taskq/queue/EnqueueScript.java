@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.commands.ScriptingKeyCommands;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /** Runs {@code scripts/enqueue.lua} for one {@link EnqueueRequest} and reads its numbered result code. */
 final class EnqueueScript {
@@ -17,12 +19,42 @@ final class EnqueueScript {
     private EnqueueScript() {
     }
 
+    /** How long an enqueue waits for its replicas ({@code WAIT}) before it is refused as not confirmed. */
+    static final long REPLICA_WAIT_MILLIS = 1000;
+
     /**
      * @param backlogCap most tasks that may wait (ready, retrying, parked); 0 = no cap
      * @throws redis.clients.jedis.exceptions.JedisException when Redis did not answer (applied or not: unknown)
      */
     static EnqueueOutcome run(ScriptingKeyCommands redis, RedisKeys keys, EnqueueRequest request, int backlogCap,
                               Instant now) {
+        Call call = call(keys, request, backlogCap, now);
+        return outcome(SCRIPT.run(redis, call.keys(), call.args()), request);
+    }
+
+    /**
+     * As {@link #run}, then waits until {@code replicas} replicas have the tasks: an accepted request is
+     * acknowledged only then, so a master that dies after answering loses no acknowledged task.
+     *
+     * @throws JedisDataException NOREPLICAS when fewer replicas confirmed within {@value #REPLICA_WAIT_MILLIS} ms
+     *                            (the tasks are on the master and may yet be run: the caller cannot promise either)
+     */
+    static EnqueueOutcome runAndWait(UnifiedJedis redis, RedisKeys keys, EnqueueRequest request, int backlogCap,
+                                     Instant now, int replicas) {
+        Call call = call(keys, request, backlogCap, now);
+        LuaScript.Replicated result = SCRIPT.runAndWait(redis, call.keys(), call.args(), replicas, REPLICA_WAIT_MILLIS);
+        EnqueueOutcome outcome = outcome(result.reply(), request);
+        if (outcome instanceof EnqueueOutcome.Accepted && result.replicas() < replicas) {
+            throw new JedisDataException("NOREPLICAS " + result.replicas() + " of " + replicas
+                    + " replicas confirmed the enqueue");
+        }
+        return outcome;
+    }
+
+    private record Call(List<String> keys, List<String> args) {
+    }
+
+    private static Call call(RedisKeys keys, EnqueueRequest request, int backlogCap, Instant now) {
         List<Quota> quotas = request.quotas();
         List<Task> tasks = request.tasks();
         List<String> keyList = new ArrayList<>(5 + quotas.size() + tasks.size());
@@ -60,7 +92,12 @@ final class EnqueueScript {
         tasks.stream().map(Task::type).distinct().forEach(type -> waiting.add(keys.parked(type)));
         keyList.addAll(waiting);
         args.add(String.valueOf(waiting.size()));
-        List<?> reply = (List<?>) SCRIPT.run(redis, keyList, args);
+        return new Call(keyList, args);
+    }
+
+    private static EnqueueOutcome outcome(Object result, EnqueueRequest request) {
+        List<Quota> quotas = request.quotas();
+        List<?> reply = (List<?>) result;
         int code = ((Long) reply.get(0)).intValue();
         Object value = reply.get(1);
         return switch (code) {

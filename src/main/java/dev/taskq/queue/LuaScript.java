@@ -9,6 +9,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.commands.ScriptingKeyCommands;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -59,6 +62,34 @@ public final class LuaScript {
             return redis.evalsha(sha1, keys, args);
         } catch (JedisNoScriptException e) {
             return redis.eval(source, keys, args);
+        }
+    }
+
+    /** A script's reply, and how many replicas had its writes when {@code WAIT} returned. */
+    public record Replicated(Object reply, long replicas) {
+    }
+
+    /**
+     * Runs the script and then {@code WAIT} on the same connection (a pipeline of the two): {@code WAIT} does nothing
+     * inside a script, and on another connection it would wait for that connection's writes.
+     */
+    public Replicated runAndWait(UnifiedJedis redis, List<String> keys, List<String> args, int replicas,
+                                 long timeoutMillis) {
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            Response<Object> reply = pipeline.evalsha(sha1, keys, args);
+            Response<Long> confirmed = pipeline.waitReplicas(keys.get(0), replicas, timeoutMillis);
+            pipeline.sync();
+            try {
+                return new Replicated(reply.get(), confirmed.get());
+            } catch (JedisNoScriptException e) {
+                // Not run: send the text below.
+            }
+        }
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            Response<Object> reply = pipeline.eval(source, keys, args);
+            Response<Long> confirmed = pipeline.waitReplicas(keys.get(0), replicas, timeoutMillis);
+            pipeline.sync();
+            return new Replicated(reply.get(), confirmed.get());
         }
     }
 

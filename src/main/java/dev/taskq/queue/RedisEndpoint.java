@@ -1,19 +1,34 @@
 package dev.taskq.queue;
 
+import dev.taskq.config.TaskqSettings;
 import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisSentinelClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
- * Where Redis is and how to log in, read from a {@code redis://} or {@code rediss://} URL. Every wait on a connection
- * is bounded, so a half-open connection (peer gone without FIN or RST) is noticed within seconds.
+ * Where Redis is and how to log in, read from a {@code redis://} or {@code rediss://} URL (with {@link RedisTls}'s
+ * trust store and client certificate) or from Sentinels: the one place that makes Redis connections from the
+ * settings. Every wait on a connection is bounded, so a half-open connection (peer gone without FIN or RST) is
+ * noticed within seconds.
+ *
+ * <p>With Sentinels, the pool is Jedis' own {@link RedisSentinelClient}, which follows the master (it listens to
+ * the Sentinels' {@code +switch-master}); single connections are opened to the master that pool knows of. A
+ * consumer's connection to a master that died or was demoted fails (connection error, {@code READONLY},
+ * {@code UNBLOCKED}), and the consumer opens a new one: to the new master.
  */
-record RedisEndpoint(URI uri) {
+final class RedisEndpoint {
 
     /** Longest wait for a reply to an ordinary command, and for a connection to open. */
     static final int SOCKET_TIMEOUT_MILLIS = 2000;
@@ -22,23 +37,97 @@ record RedisEndpoint(URI uri) {
     /** Longest wait for the reply to a blocking pop: its own wait plus the ordinary socket timeout. */
     static final int BLOCKING_SOCKET_TIMEOUT_MILLIS = BLOCKING_POP_SECONDS * 1000 + SOCKET_TIMEOUT_MILLIS;
 
+    /** The Sentinels that know the master, the master's name there, and the Sentinels' own password (or null). */
+    record Sentinels(Set<HostAndPort> nodes, String masterName, String password) {
+    }
+
+    private final URI uri;
+    /** How to verify the server and what to show it; null for {@code redis://}. */
+    private final RedisTls tls;
+    /** Null: the URL's host and port are the Redis. */
+    private final Sentinels sentinels;
+    /** With Sentinels: the first pool made here, asked where the master is for single connections. */
+    private volatile RedisSentinelClient masterSource;
+
+    RedisEndpoint(URI uri, RedisTls tls, Sentinels sentinels) {
+        this.uri = uri;
+        this.tls = tls;
+        this.sentinels = sentinels;
+    }
+
+    /** A {@code rediss://} URL is verified against the JVM's trust store. */
+    RedisEndpoint(URI uri) {
+        this(uri, JedisURIHelper.isRedisSSLScheme(uri)
+                ? RedisTls.of(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()) : null, null);
+    }
+
+    static RedisEndpoint from(TaskqSettings settings) {
+        URI uri = settings.redisUri();
+        RedisTls tls = JedisURIHelper.isRedisSSLScheme(uri)
+                ? RedisTls.of(settings.redisTrustStore(), settings.redisTrustStorePassword(),
+                        settings.redisKeyStore(), settings.redisKeyStorePassword())
+                : null;
+        Sentinels sentinels = settings.redisSentinels().isEmpty() ? null
+                : new Sentinels(Set.copyOf(settings.redisSentinels().stream().map(HostAndPort::from).toList()),
+                        settings.redisSentinelMaster(), settings.redisSentinelPassword().orElse(null));
+        return new RedisEndpoint(uri, tls, sentinels);
+    }
+
+    /**
+     * A pool of connections made on first use (so a deployment succeeds while Redis is down; with Sentinels, one of
+     * them must answer); a request thread never waits long for one: it fails and the caller answers 503.
+     */
+    UnifiedJedis pooledClient(String clientName, int maxTotal, int maxIdle) {
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(maxTotal);
+        pool.setMaxIdle(maxIdle);
+        pool.setMaxWait(Duration.ofSeconds(2));
+        if (sentinels == null) {
+            return RedisClient.builder()
+                    .hostAndPort(hostAndPort())
+                    .clientConfig(clientConfig(clientName))
+                    .poolConfig(pool)
+                    .build();
+        }
+        RedisSentinelClient client = RedisSentinelClient.builder()
+                .masterName(sentinels.masterName())
+                .sentinels(sentinels.nodes())
+                .clientConfig(clientConfig(clientName))
+                .sentinelClientConfig(DefaultJedisClientConfig.builder()
+                        .password(sentinels.password())
+                        .clientName(clientName + ":sentinel")
+                        .connectionTimeoutMillis(SOCKET_TIMEOUT_MILLIS)
+                        .socketTimeoutMillis(SOCKET_TIMEOUT_MILLIS)
+                        .build())
+                .poolConfig(pool)
+                .build();
+        synchronized (this) {
+            if (masterSource == null) {
+                masterSource = client;
+            }
+        }
+        return client;
+    }
+
     HostAndPort hostAndPort() {
         return JedisURIHelper.getHostAndPort(uri);
     }
 
     /** Client settings; the client name shows who holds a connection in Redis' {@code CLIENT LIST}. */
     JedisClientConfig clientConfig(String clientName) {
-        return DefaultJedisClientConfig.builder()
+        DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
                 .user(JedisURIHelper.getUser(uri))
                 .password(JedisURIHelper.getPassword(uri))
                 .database(JedisURIHelper.getDBIndex(uri))
-                .ssl(JedisURIHelper.isRedisSSLScheme(uri))
                 .clientName(clientName)
                 .connectionTimeoutMillis(SOCKET_TIMEOUT_MILLIS)
                 .socketTimeoutMillis(SOCKET_TIMEOUT_MILLIS)
                 // Jedis waits forever for a blocking command's reply unless told otherwise.
-                .blockingSocketTimeoutMillis(BLOCKING_SOCKET_TIMEOUT_MILLIS)
-                .build();
+                .blockingSocketTimeoutMillis(BLOCKING_SOCKET_TIMEOUT_MILLIS);
+        if (tls != null) {
+            builder.ssl(true).sslSocketFactory(tls.socketFactory()).sslParameters(RedisTls.parameters());
+        }
+        return builder.build();
     }
 
     /**
@@ -47,7 +136,15 @@ record RedisEndpoint(URI uri) {
      * client — and a consumer cut off at shutdown could reach Redis again.
      */
     Jedis openConnection(String clientName) {
-        return new Jedis(new SingleUseConnection(hostAndPort(), clientConfig(clientName)));
+        HostAndPort address;
+        if (sentinels == null) {
+            address = hostAndPort();
+        } else if (masterSource != null) {
+            address = masterSource.getCurrentMaster();
+        } else {
+            throw new IllegalStateException("with Sentinels, a pool must be made first: it follows the master");
+        }
+        return new Jedis(new SingleUseConnection(address, clientConfig(clientName)));
     }
 
     /** A connection that connects once (in its constructor, with the login) and never again. */

@@ -9,12 +9,14 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * Which Redis errors are an outage to wait out rather than a bug: lost connections, and the error replies Redis gives
  * while it cannot serve — loading its data after a restart, a replica after a failover, out of memory, a busy
- * script, and so on. A script's own error is not among them.
+ * script, a blocked command released by a failover, and so on. A script's own error is not among them.
  */
 final class RedisFailures {
 
     private static final Set<String> UNAVAILABLE = Set.of("LOADING", "READONLY", "OOM", "MISCONF", "TRYAGAIN",
-            "CLUSTERDOWN", "MASTERDOWN", "NOREPLICAS", "NOAUTH", "BUSY");
+            "CLUSTERDOWN", "MASTERDOWN", "NOREPLICAS", "NOAUTH", "BUSY",
+            // A blocking pop on a master that was just demoted to a replica (a failover): reconnect to the new one.
+            "UNBLOCKED");
 
     private RedisFailures() {
     }

@@ -17,8 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ScanParams;
@@ -45,21 +44,12 @@ public class RedisSubmissionData {
     TaskqSettings settings;
 
     private RedisKeys keys;
-    private RedisClient client;
+    private UnifiedJedis client;
 
     @PostConstruct
     void open() {
         keys = new RedisKeys(settings.keyPrefix());
-        RedisEndpoint endpoint = new RedisEndpoint(settings.redisUri());
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(4);
-        pool.setMaxIdle(2);
-        pool.setMaxWait(Duration.ofSeconds(2));
-        client = RedisClient.builder()
-                .hostAndPort(endpoint.hostAndPort())
-                .clientConfig(endpoint.clientConfig("taskq-admin"))
-                .poolConfig(pool)
-                .build();
+        client = RedisEndpoint.from(settings).pooledClient("taskq-admin", 4, 2);
     }
 
     @PreDestroy

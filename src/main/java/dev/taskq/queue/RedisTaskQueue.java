@@ -5,15 +5,13 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractTransaction;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -31,23 +29,13 @@ public class RedisTaskQueue {
 
     private RedisKeys keys;
     private RedisEndpoint endpoint;
-    private RedisClient client;
+    private UnifiedJedis client;
 
     @PostConstruct
     void open() {
         keys = new RedisKeys(settings.keyPrefix());
-        endpoint = new RedisEndpoint(settings.redisUri());
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(64);
-        pool.setMaxIdle(16);
-        // Never park a request thread for long on an exhausted pool: fail and let the caller answer 503.
-        pool.setMaxWait(Duration.ofSeconds(2));
-        // Connections are made on first use, so a deployment succeeds while Redis is down.
-        client = RedisClient.builder()
-                .hostAndPort(endpoint.hostAndPort())
-                .clientConfig(endpoint.clientConfig("taskq-producer"))
-                .poolConfig(pool)
-                .build();
+        endpoint = RedisEndpoint.from(settings);
+        client = endpoint.pooledClient("taskq-producer", 64, 16);
     }
 
     @PreDestroy
@@ -64,7 +52,9 @@ public class RedisTaskQueue {
      */
     public EnqueueOutcome enqueue(EnqueueRequest request) {
         try {
-            return EnqueueScript.run(client, keys, request, settings.backlogCap(), Instant.now());
+            int replicas = settings.redisMinReplicas();
+            return replicas == 0 ? EnqueueScript.run(client, keys, request, settings.backlogCap(), Instant.now())
+                    : EnqueueScript.runAndWait(client, keys, request, settings.backlogCap(), Instant.now(), replicas);
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }
@@ -81,12 +71,17 @@ public class RedisTaskQueue {
     }
 
     /** The pool, for the other Redis-facing classes of this package (dead letters, statistics). */
-    RedisClient client() {
+    UnifiedJedis client() {
         return client;
     }
 
     RedisKeys keys() {
         return keys;
+    }
+
+    /** Where single connections come from (consumers, the events subscription): the master this pool follows. */
+    RedisEndpoint endpoint() {
+        return endpoint;
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.taskq.queue;
 
-import dev.taskq.config.TaskqSettings;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -42,9 +41,10 @@ public final class TaskEventSubscription implements Runnable {
     private final AtomicReference<Jedis> connection = new AtomicReference<>();
     private volatile JedisPubSub pubSub;
 
-    public TaskEventSubscription(TaskqSettings settings, Listener listener) {
-        this.endpoint = new RedisEndpoint(settings.redisUri());
-        this.channel = new RedisKeys(settings.keyPrefix()).events();
+    /** Subscribes where {@code queue} writes: the same Redis (with Sentinels, the master its pool follows). */
+    public TaskEventSubscription(RedisTaskQueue queue, Listener listener) {
+        this.endpoint = queue.endpoint();
+        this.channel = queue.keys().events();
         this.listener = listener;
     }
 

@@ -1,6 +1,7 @@
 package dev.taskq.status;
 
 import dev.taskq.config.TaskqSettings;
+import dev.taskq.queue.RedisTaskQueue;
 import dev.taskq.queue.TaskEvent;
 import dev.taskq.queue.TaskEventSubscription;
 import jakarta.annotation.PostConstruct;
@@ -59,7 +60,7 @@ public class TaskEventHub implements TaskEventSubscription.Listener {
     ManagedScheduledExecutorService scheduler;
 
     @Inject
-    TaskqSettings settings;
+    RedisTaskQueue queue;
 
     @PostConstruct
     void createThreads() {
@@ -146,7 +147,7 @@ public class TaskEventHub implements TaskEventSubscription.Listener {
     /** Called with the lock held. */
     private boolean ensureRunning() {
         if (state == State.NEW) {
-            subscription = new TaskEventSubscription(settings, this);
+            subscription = new TaskEventSubscription(queue, this);
             subscriptionRun = executor.submit(subscription);
             keepAlive = scheduler.scheduleWithFixedDelay(this::keepAlive, KEEP_ALIVE_SECONDS, KEEP_ALIVE_SECONDS,
                     TimeUnit.SECONDS);

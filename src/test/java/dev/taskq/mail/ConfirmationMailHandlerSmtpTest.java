@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskq.queue.Task;
+import dev.taskq.testing.TestCa;
 import dev.taskq.worker.PermanentTaskFailure;
 import dev.taskq.worker.ServiceUnavailableException;
 import jakarta.mail.Authenticator;

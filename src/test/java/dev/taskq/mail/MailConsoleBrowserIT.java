@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.taskq.testing.Http;
 import dev.taskq.testing.ServerKind;
+import dev.taskq.testing.TestCa;
 import dev.taskq.testing.TestServers;
 import dev.taskq.testing.TestServersExtension;
 import jakarta.json.Json;

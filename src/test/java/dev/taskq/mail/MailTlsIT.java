@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskq.testing.Http;
 import dev.taskq.testing.PayaraMicroServer;
+import dev.taskq.testing.TestCa;
 import dev.taskq.testing.TestServersExtension;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;

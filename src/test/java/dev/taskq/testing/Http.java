@@ -11,6 +11,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** A small HTTP client for the tests: keeps cookies (the Faces session) and never follows redirects itself. */
@@ -39,6 +41,30 @@ public final class Http {
         String credentials = java.util.Base64.getEncoder()
                 .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         return new Http(base.toURL(), "Basic " + credentials);
+    }
+
+    /** Signs in on the console's login form as {@code user}; the session cookie stays with this client. */
+    public Http signedIn(String user, String password) throws IOException, InterruptedException {
+        String page = get("admin/login.xhtml").body();
+        Matcher viewState = Pattern.compile("name=\"jakarta.faces.ViewState\"[^>]*value=\"([^\"]+)\"").matcher(page);
+        if (!viewState.find()) {
+            throw new AssertionError("no login form: " + page);
+        }
+        HttpResponse<String> login = postForm("admin/login.xhtml", Map.of("login", "login", "login:user", user,
+                "login:password", password, "login:sign-in", "Sign in", "jakarta.faces.ViewState", viewState.group(1)));
+        if (login.statusCode() != 302) {
+            throw new AssertionError("sign-in answered " + login.statusCode() + ": " + login.body());
+        }
+        return this;
+    }
+
+    /** A PUT without a body, with {@code headers} as name, value, name, value, … */
+    public HttpResponse<String> put(String path, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(resolve(path)).PUT(HttpRequest.BodyPublishers.noBody());
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request);
     }
 
     /** A DELETE, with {@code headers} as name, value, name, value, … */

@@ -8,6 +8,10 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
 import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;
 
@@ -17,22 +21,49 @@ import redis.embedded.core.ExecutableProvider;
  * JVM and, through it, the application server ({@code REDIS_URL}, {@code SMTP_PORT}: ports Maven reserved, see
  * pom.xml); without them (a test started from an IDE) free ports are taken and published as system properties, which
  * embedded Payara's mail session reads instead (see {@link AsadminFile}).
+ *
+ * <p>With a {@code rediss://} REDIS_URL (the {@code redis-tls} profile of pom.xml) the redis-server serves TLS on that
+ * URL's port, asks for a client certificate there, and knows the URL's user through README's {@code ACL SETUSER} line
+ * ({@value #ACL_FILE}); the tests' own probes use a plain port ({@code taskq.test.redis.plain-port}) as the default
+ * user.
  */
 public final class TestServers {
 
     /** The From address of the test mail session: the MAIL_FROM that pom.xml gives the servers. */
     public static final String MAIL_FROM = "taskq-test@example.com";
 
+    /** The line README gives operators for taskq's ACL user; {@code CHANGE-ME} stands for the password. */
+    public static final String ACL_FILE = "server-config/redis/acl-setuser.redis";
+
     private static TestServers instance;
 
     private final RedisServer redis;
     private final int redisPort;
+    private final String appRedisUrl;
     private final GreenMail greenMail;
 
     private TestServers() throws IOException {
         String redisUrl = System.getenv("REDIS_URL");
-        redisPort = redisUrl != null ? URI.create(redisUrl).getPort() : freePort();
-        redis = startRedis(redisPort);
+        if (redisUrl != null && redisUrl.startsWith("rediss://")) {
+            URI uri = URI.create(redisUrl);
+            redisPort = Integer.parseInt(System.getProperty("taskq.test.redis.plain-port"));
+            try {
+                redis = startTlsRedis(redisPort, uri.getPort(), Path.of("target", "redis-" + redisPort),
+                        TestCa.get().pemFilesFor(uri.getHost()), true);
+                // What REDIS_TLS_TRUSTSTORE and REDIS_TLS_KEYSTORE name (see pom.xml), made before any deployment.
+                TestCa.get().trustStore();
+                TestCa.get().clientKeyStore("taskq");
+            } catch (GeneralSecurityException e) {
+                throw new IOException(e);
+            }
+            String[] user = uri.getUserInfo().split(":", 2);
+            createAclUser(redisPort, user[0], user[1]);
+            appRedisUrl = redisUrl;
+        } else {
+            redisPort = redisUrl != null ? URI.create(redisUrl).getPort() : freePort();
+            redis = startRedis(redisPort);
+            appRedisUrl = "redis://127.0.0.1:" + redisPort;
+        }
         String smtpPort = System.getenv("SMTP_PORT");
         greenMail = new GreenMail(new ServerSetup(smtpPort != null ? Integer.parseInt(smtpPort) : freePort(),
                 "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
@@ -57,10 +88,12 @@ public final class TestServers {
         return instance;
     }
 
+    /** The Redis URL the application is given (TLS and the ACL user with the redis-tls profile). */
     public String redisUrl() {
-        return "redis://127.0.0.1:" + redisPort;
+        return appRedisUrl;
     }
 
+    /** The plain port the tests look into Redis through, as the default user. */
     public int redisPort() {
         return redisPort;
     }
@@ -95,6 +128,39 @@ public final class TestServers {
                 .build();
         server.start();
         return server;
+    }
+
+    /**
+     * A redis-server on a plain port and a TLS port, serving the certificate and key in {@code pem} and verifying
+     * client certificates against their CA; with {@code clientCertificates} a client must show one on the TLS port.
+     */
+    public static RedisServer startTlsRedis(int port, int tlsPort, Path directory, TestCa.PemFiles pem,
+                                            boolean clientCertificates) throws IOException {
+        Files.createDirectories(directory);
+        RedisServer server = RedisServer.newRedisServer()
+                .executableProvider(ExecutableProvider.newJarResourceProvider(directory.toFile()))
+                .port(port)
+                .bind("127.0.0.1")
+                .setting("dir " + directory.toAbsolutePath())
+                .setting("tls-port " + tlsPort)
+                .setting("tls-cert-file " + pem.certificate())
+                .setting("tls-key-file " + pem.key())
+                .setting("tls-ca-cert-file " + pem.ca())
+                .setting("tls-auth-clients " + (clientCertificates ? "yes" : "no"))
+                .build();
+        server.start();
+        return server;
+    }
+
+    /** Runs README's ACL SETUSER line ({@value #ACL_FILE}) on the Redis at {@code port}, with this user and password. */
+    public static void createAclUser(int port, String user, String password) throws IOException {
+        String line = Files.readString(Path.of(ACL_FILE)).strip()
+                .replace("SETUSER taskq ", "SETUSER " + user + " ")
+                .replace(">CHANGE-ME", ">" + password);
+        String[] words = line.split(" ");
+        try (Jedis admin = new Jedis("127.0.0.1", port)) {
+            admin.sendCommand(Protocol.Command.ACL, Arrays.copyOfRange(words, 1, words.length));
+        }
     }
 
     public static int freePort() {

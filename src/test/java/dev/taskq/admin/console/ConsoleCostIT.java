@@ -65,7 +65,7 @@ class ConsoleCostIT {
             // Paused, so the waiting tasks stay where they are while the pages are read.
             redis.set(TAG + "paused", "{\"since\":\"" + Instant.now() + "\",\"by\":\"cost test\"}");
             seed(redis);
-            Http admin = signedIn();
+            Http admin = new Http(base).signedIn(ADMIN, PASSWORD);
             Files.deleteIfExists(Path.of("target", "console-cost-commands.txt"));
             Map<String, String> pages = new LinkedHashMap<>();
             pages.put("overview", "admin/index.xhtml");
@@ -188,16 +188,5 @@ class ConsoleCostIT {
             pipe.zadd(TAG + "dead:at", now - i, dead.id());
         }
         pipe.sync();
-    }
-
-    private Http signedIn() throws Exception {
-        Http http = new Http(base);
-        String page = http.get("admin/login.xhtml").body();
-        Matcher viewState = Pattern.compile("name=\"jakarta.faces.ViewState\"[^>]*value=\"([^\"]+)\"").matcher(page);
-        assertTrue(viewState.find(), page);
-        HttpResponse<String> login = http.postForm("admin/login.xhtml", Map.of("login", "login", "login:user", ADMIN,
-                "login:password", PASSWORD, "login:sign-in", "Sign in", "jakarta.faces.ViewState", viewState.group(1)));
-        assertEquals(302, login.statusCode(), login.body());
-        return http;
     }
 }
