@@ -68,7 +68,7 @@ class RedisTlsAclIT extends DeployedAppBase {
             HttpResponse<String> metrics = operator.get("api/metrics");
             assertEquals(200, metrics.statusCode(), metrics.body());
             assertTrue(metrics.body().contains("taskq_tasks_succeeded_total"), metrics.body());
-            assertEquals(200, http.get("api/health/ready").statusCode());
+            assertEquals(200, http.get("api/health").statusCode(), "ready: Redis answers PING");
 
             // Background work (heartbeats, upkeep) goes on through the same user: give it a few rounds.
             await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
