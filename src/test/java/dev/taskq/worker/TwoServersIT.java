@@ -84,8 +84,9 @@ class TwoServersIT {
             assertEquals(0, held(redis), "no consumer of either server took a task while paused");
             assertTrue(redis.llen(KEYS.ready()) >= SUBMISSIONS, "every submission waits while paused");
             URI task = URI.create(accepted(first, "watched@" + domain).headers().firstValue("Location").orElseThrow());
-            URI onOther = second.baseUri().resolve(task.getPath() + "/events");
-            try (SseClient events = SseClient.open(onOther)) {
+            String id = task.getPath().substring(task.getPath().lastIndexOf('/') + 1);
+            try (SseClient events = SseClient.open(second.baseUri().resolve("api/tasks/" + id + "/events"))) {
+                assertEquals(200, events.statusCode(), "the second server streams the first one's task");
                 assertEquals("queued", events.next().status());
                 assertEquals(204, operator.delete("api/admin/pause", CSRF).statusCode());
                 await().atMost(Duration.ofMinutes(3)).until(() -> mails(domain).size() >= SUBMISSIONS + 1);
