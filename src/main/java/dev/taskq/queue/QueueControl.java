@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import jakarta.json.spi.JsonProvider;
 import java.time.Instant;
 import java.util.List;
+import redis.clients.jedis.commands.ScriptingKeyCommands;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -16,9 +17,30 @@ public class QueueControl {
 
     private static final JsonProvider JSON = JsonProvider.provider();
     private static final LuaScript RETRY_NOW = LuaScript.load("retry-now");
+    private static final LuaScript RATE_UPGRADE = LuaScript.load("rate-upgrade");
 
     @Inject
     RedisTaskQueue queue;
+
+    /**
+     * At deployment: the windows of a shared send rate written by an earlier version (millisecond scores) are kept
+     * counting in microseconds. Returns how many starts were converted (0 once done).
+     */
+    public long upgradeSendRate(String group, SendRate rate) {
+        try {
+            return upgradeSendRate(queue.client(), queue.keys(), group, rate);
+        } catch (JedisException e) {
+            throw new QueueUnavailableException(e);
+        }
+    }
+
+    static long upgradeSendRate(ScriptingKeyCommands redis, RedisKeys keys, String group, SendRate rate) {
+        long converted = 0;
+        for (SendRate.Window window : rate.windows()) {
+            converted += (Long) RATE_UPGRADE.run(redis, List.of(keys.sendRate(group, window.length())), List.of());
+        }
+        return converted;
+    }
 
     /** Pauses the queue; a pause already in force is kept as it is (its since and by stay the first one's). */
     public void pause(String by) {

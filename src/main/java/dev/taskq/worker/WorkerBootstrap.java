@@ -2,6 +2,7 @@ package dev.taskq.worker;
 
 import dev.taskq.config.TaskqSettings;
 import dev.taskq.queue.QueueConsumer;
+import dev.taskq.queue.QueueControl;
 import dev.taskq.queue.QueueUnavailableException;
 import dev.taskq.queue.RedisTaskQueue;
 import dev.taskq.queue.SendRate;
@@ -72,6 +73,9 @@ public class WorkerBootstrap {
     @Inject
     TaskHandlerRegistry handlers;
 
+    @Inject
+    QueueControl control;
+
     /** A running loop and its future. */
     private record Slot(ConsumerLoop loop, Future<?> future) {
     }
@@ -96,6 +100,7 @@ public class WorkerBootstrap {
         instance = instanceName();
         retryPolicy = new RetryPolicy(settings.maxAttempts(), settings.retryBaseDelay(), settings.retryMaxDelay());
         breakers = new ServiceBreakers(handlers, queue, instance);
+        upgradeSendRate();
         for (int i = 1; i <= settings.consumers(); i++) {
             slots.add(startLoop(i, instance + ":" + i));
         }
@@ -242,6 +247,19 @@ public class WorkerBootstrap {
         Map<String, Instant> paused = new HashMap<>();
         breakers.open().forEach(snapshot -> paused.put(snapshot.taskType(), snapshot.since()));
         return paused;
+    }
+
+    /** Once per deployment; with Redis down then, the start script drops those old starts (a warning says so). */
+    private void upgradeSendRate() {
+        try {
+            long converted = control.upgradeSendRate(SendRate.MAIL, settings.mailRate());
+            if (converted > 0) {
+                LOG.info(() -> "Send rate: " + converted + " starts recorded by an earlier version kept counting");
+            }
+        } catch (QueueUnavailableException e) {
+            LOG.warning(() -> "Send rate: earlier versions' starts not converted, Redis did not answer: "
+                    + e.getCause());
+        }
     }
 
     /** Every type whose runs send mail shares one budget, {@code taskq.mail-rate}. */

@@ -94,12 +94,22 @@ class MailRateIT {
         }
 
         assertEquals(MAILS, arrivals.size(), "every mail arrived");
+        // What the limiter decides, exactly: the starts (by Redis' clock, the one every server shares).
+        List<Long> starts = startsInMillis();
+        assertEquals(MAILS, starts.size());
+        for (long from : starts) {
+            long inOneSecond = starts.stream().filter(t -> t >= from && t < from + 1000).count();
+            assertTrue(inOneSecond <= 10, inOneSecond + " starts within one second: " + starts);
+        }
+        // What the mail server sees: the same starts after delivery times the limiter does not control (under load
+        // they vary by 100 ms and more; 12 in one second were seen on busy runs), so one mail more is allowed here
+        // than for the clock's edges alone.
         List<Long> sorted = arrivals.stream().sorted().toList();
         for (long from : sorted) {
             List<Long> inOneSecond = sorted.stream().filter(t -> t >= from && t < from + 1000).toList();
-            assertTrue(inOneSecond.size() <= 10 + 1, () -> inOneSecond.size() + " mails received within one second: "
+            assertTrue(inOneSecond.size() <= 10 + 2, () -> inOneSecond.size() + " mails received within one second: "
                     + inOneSecond.stream().map(t -> t - sorted.get(0)).toList() + " ms after the first; the starts, ms"
-                    + " after the first (Redis' clock): " + startsInMillis());
+                    + " after the first (Redis' clock): " + starts);
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> TestServers.get().greenMail()
                 .getReceivedMessagesForDomain(domain).length == MAILS);

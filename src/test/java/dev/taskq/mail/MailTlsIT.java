@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>A process of its own rather than the run's server: the server's environment and JVM options are fixed when it
  * starts, and these are the test's. It runs the same way under every profile.
  */
+@Tag("server-independent") // Payara Micro processes of its own: runs in the default build only (see pom.xml)
 @ExtendWith(TestServersExtension.class)
 class MailTlsIT {
 

@@ -85,6 +85,48 @@ class SendRateTest {
         }
     }
 
+    @Test
+    void aPaceWrittenUnderASlowerRateHoldsAStartBackByOneSpacingAtMost() throws Exception {
+        int port = TestServers.freePort();
+        RedisServer redis = TestServers.startRedis(port, Path.of("target", "redis-rate-" + port));
+        RedisKeys keys = new RedisKeys("pace-" + UUID.randomUUID().toString().substring(0, 8));
+        try (Jedis probe = new Jedis("127.0.0.1", port);
+             QueueConsumer consumer = new QueueConsumer(new RedisEndpoint(URI.create("redis://127.0.0.1:" + port)),
+                     keys, "c", Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(10),
+                     Map.of("test", new Rate("mail", SendRate.parse("10/s"))))) {
+            // As 100/day leaves it: the next start due in 14 minutes.
+            long micros = Long.parseLong(probe.time().get(0)) * 1_000_000 + Long.parseLong(probe.time().get(1));
+            probe.set(keys.sendRatePace("mail"), String.valueOf(micros + 864_000_000L));
+            Task task = Task.create("test", Map.of());
+            probe.lpush(keys.ready(), TaskCodec.encode(task));
+            String entry = consumer.takeBlocking();
+            Start start = consumer.start(task, entry, Instant.now());
+            assertEquals(Started.RATE_LIMITED, start.status());
+            assertTrue(start.rateWait().compareTo(Duration.ofMillis(110)) <= 0, start.rateWait().toString());
+        } finally {
+            redis.stop();
+        }
+    }
+
+    @Test
+    void startsAnEarlierVersionRecordedInMillisecondsKeepCounting() throws Exception {
+        int port = TestServers.freePort();
+        RedisServer redis = TestServers.startRedis(port, Path.of("target", "redis-rate-" + port));
+        RedisKeys keys = new RedisKeys("upgrade-" + UUID.randomUUID().toString().substring(0, 8));
+        try (Jedis probe = new Jedis("127.0.0.1", port)) {
+            String day = keys.sendRate("mail", Duration.ofDays(1));
+            long nowMillis = System.currentTimeMillis();
+            probe.zadd(day, nowMillis - 1000, "a:1");
+            probe.zadd(day, nowMillis - 500, "b:2");
+            assertEquals(2, QueueControl.upgradeSendRate(probe, keys, "mail", SendRate.parse("10/s,2/day")));
+            assertEquals((nowMillis - 1000) * 1000, (long) (double) probe.zscore(day, "a:1"));
+            assertEquals(0, QueueControl.upgradeSendRate(probe, keys, "mail", SendRate.parse("10/s,2/day")),
+                    "done once");
+        } finally {
+            redis.stop();
+        }
+    }
+
     /** The window's scores are Redis' clock in microseconds. */
     private static void assertAtMostTenInAnySecond(List<Long> sorted) {
         long second = 1_000_000;

@@ -53,7 +53,9 @@ if windows > 0 then
   local pace_key, shortest = KEYS[9 + windows], tonumber(ARGV[11]) * 1000
   local spacing = shortest / tonumber(ARGV[10]) / 0.98
   local early = math.min(spacing, 2000)
-  local due = tonumber(redis.call('GET', pace_key) or '0')
+  -- Never more than one spacing ahead: a pace written under a slower rate (an earlier setting, another server
+  -- during a rolling deployment) must not hold this one back.
+  local due = math.min(tonumber(redis.call('GET', pace_key) or '0'), now + spacing)
   wait = math.max(wait, due - early - now)
   if wait > 0 then
     wait = math.ceil(wait)
@@ -67,7 +69,9 @@ if windows > 0 then
     redis.call('ZADD', KEYS[8 + i], string.format('%.0f', now), ARGV[4] .. ':' .. time[1] .. '.' .. time[2])
     redis.call('PEXPIRE', KEYS[8 + i], ARGV[9 + 2 * i])
   end
-  redis.call('SET', pace_key, string.format('%.0f', math.max(due, now) + spacing), 'PX', ARGV[11])
+  -- Kept until that start is due at least (with a limit of 1 the spacing is longer than the window).
+  redis.call('SET', pace_key, string.format('%.0f', math.max(due, now) + spacing), 'PX',
+             string.format('%.0f', math.max(tonumber(ARGV[11]), math.ceil(spacing / 1000) + 1)))
 end
 -- id, type and createdAt again: a task pushed by another producer may come without a record.
 redis.call('HSET', KEYS[8], 'id', ARGV[4], 'type', ARGV[5], 'createdAt', ARGV[6], 'status', 'processing',
