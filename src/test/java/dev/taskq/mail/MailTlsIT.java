@@ -1,5 +1,7 @@
 package dev.taskq.mail;
 
+import static dev.taskq.testing.Submissions.status;
+import static dev.taskq.testing.Submissions.submit;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,11 +11,8 @@ import dev.taskq.testing.Http;
 import dev.taskq.testing.PayaraMicroServer;
 import dev.taskq.testing.TestCa;
 import dev.taskq.testing.TestServersExtension;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.StringReader;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +52,7 @@ class MailTlsIT {
             ScriptedSmtpServer server = on(port, s -> s.startTls(certificateFor("other.example.com")));
             try {
                 // A certificate for another name: refused before AUTH, nothing sent, the task waits.
-                URI refused = submit(http);
+                URI refused = submit(http, UUID.randomUUID() + "@example.com");
                 waitsForTheMailServer(http, refused);
                 assertAll(
                         () -> assertTrue(server.commands().contains("STARTTLS"), server.commands().toString()),
@@ -73,7 +72,7 @@ class MailTlsIT {
             // A server that does not offer STARTTLS: no AUTH, nothing sent, the task waits; then it comes back.
             ScriptedSmtpServer plain = on(port, UnaryOperator.identity());
             try {
-                URI waiting = submit(http);
+                URI waiting = submit(http, UUID.randomUUID() + "@example.com");
                 waitsForTheMailServer(http, waiting);
                 assertAll(
                         () -> assertTrue(plain.commands().stream().noneMatch(c -> c.startsWith("AUTH")),
@@ -102,7 +101,7 @@ class MailTlsIT {
         try (PayaraMicroServer micro = micro("tls", port)) {
             Http http = new Http(micro.baseUri().toURL());
             try (ScriptedSmtpServer server = on(port, s -> s.implicitTls(certificateFor("other.example.com")))) {
-                URI refused = submit(http);
+                URI refused = submit(http, UUID.randomUUID() + "@example.com");
                 waitsForTheMailServer(http, refused);
                 assertAll(
                         () -> assertTrue(server.commands().isEmpty(), "no command at all: " + server.commands()),
@@ -191,17 +190,4 @@ class MailTlsIT {
         assertTrue(lines.get(0).contains(describe), lines.get(0));
     }
 
-    private static URI submit(Http http) throws Exception {
-        HttpResponse<String> answer = http.postJson("api/submissions", Json.createObjectBuilder()
-                .add("name", "Ann").add("email", UUID.randomUUID() + "@example.com").add("message", "Hello")
-                .build().toString());
-        assertEquals(202, answer.statusCode(), answer.body());
-        return URI.create(answer.headers().firstValue("Location").orElseThrow());
-    }
-
-    private static JsonObject status(Http http, URI task) throws Exception {
-        HttpResponse<String> response = http.get(task);
-        assertEquals(200, response.statusCode(), response.body());
-        return Json.createReader(new StringReader(response.body())).readObject();
-    }
 }

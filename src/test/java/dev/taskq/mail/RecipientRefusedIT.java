@@ -1,5 +1,7 @@
 package dev.taskq.mail;
 
+import static dev.taskq.testing.Submissions.status;
+import static dev.taskq.testing.Submissions.submit;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,11 +12,8 @@ import dev.taskq.testing.DeployedAppBase;
 import dev.taskq.testing.Http;
 import dev.taskq.testing.RedisProbe;
 import dev.taskq.testing.TestServers;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.StringReader;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -66,16 +65,4 @@ class RecipientRefusedIT extends DeployedAppBase {
         }
     }
 
-    private static URI submit(Http http, String email) throws Exception {
-        HttpResponse<String> answer = http.postJson("api/submissions", Json.createObjectBuilder()
-                .add("name", "Ann").add("email", email).add("message", "Hello").build().toString());
-        assertEquals(202, answer.statusCode(), answer.body());
-        return URI.create(answer.headers().firstValue("Location").orElseThrow());
-    }
-
-    private static JsonObject status(Http http, URI task) throws Exception {
-        HttpResponse<String> response = http.get(task);
-        assertEquals(200, response.statusCode(), response.body());
-        return Json.createReader(new StringReader(response.body())).readObject();
-    }
 }
