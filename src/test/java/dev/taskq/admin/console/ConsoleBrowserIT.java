@@ -68,7 +68,9 @@ class ConsoleBrowserIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.war("console", TestServers.get().redisUrl(), "taskq.key-prefix=" + PREFIX + "\n");
+        // A send rate far above what the tests send, so the overview shows its block (and its screenshots have it).
+        return Deployments.war("console", TestServers.get().redisUrl(), "taskq.key-prefix=" + PREFIX + "\n"
+                + "taskq.mail-rate=1000/s,100000/day\n");
     }
 
     @ArquillianResource
@@ -239,7 +241,10 @@ class ConsoleBrowserIT {
         screenshots("consumers");
         browser.get(base + "admin/index.xhtml");
         assertTrue(browser.findElement(By.id("mail-state")).getText().startsWith("Up"));
+        String rate = browser.findElement(By.id("mail-rate")).getText();
+        assertTrue(rate.contains("1000/s") && rate.contains("100000/day"), rate);
         screenshots("overview");
+        screenshots("overview-send-rate", By.id("mail-rate"));
         browser.findElement(By.id("logout:sign-out")).click();
         await().atMost(WAIT).until(() -> browser.getCurrentUrl().endsWith("/admin/login.xhtml"));
         browser.get(base + "admin/consumers.xhtml");
@@ -284,16 +289,29 @@ class ConsoleBrowserIT {
      * since the last look (a CSP violation is logged there).
      */
     private void screenshots(String name) throws IOException {
+        screenshots(name, null);
+    }
+
+    /** Desktop and phone width, scrolled to {@code part} when given (a screenshot shows the window only). */
+    private void screenshots(String name, By part) throws IOException {
         List<LogEntry> problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue()).toList();
         assertTrue(problems.isEmpty(), "browser console on " + name + ": " + problems);
         Files.createDirectories(SCREENSHOTS);
         Dimension desktop = browser.manage().window().getSize();
+        scrollTo(part);
         Files.write(SCREENSHOTS.resolve("admin-" + name + "-desktop.png"),
                 ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         browser.manage().window().setSize(new Dimension(390, 844));
+        scrollTo(part);
         Files.write(SCREENSHOTS.resolve("admin-" + name + "-phone.png"),
                 ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         browser.manage().window().setSize(desktop);
+    }
+
+    private void scrollTo(By part) {
+        if (part != null) {
+            ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", browser.findElement(part));
+        }
     }
 }
