@@ -95,7 +95,7 @@ class MailThrottledIT extends DeployedAppBase {
                     () -> assertEquals(recorded, new HashSet<>(perMessageId.keySet()),
                             "the mails received are the tasks' mails"));
         } finally {
-            greenMail.start();
+            TestServers.get().startGreenMailAgain();
         }
     }
 

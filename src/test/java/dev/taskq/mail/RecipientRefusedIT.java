@@ -61,7 +61,7 @@ class RecipientRefusedIT extends DeployedAppBase {
                     () -> assertEquals(1, server.received().size(), "only the other mail went out"),
                     () -> assertEquals(here, server.received().get(0).recipient()));
         } finally {
-            greenMail.start();
+            TestServers.get().startGreenMailAgain();
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.taskq.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import java.io.IOException;
@@ -9,7 +11,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 import redis.embedded.RedisServer;
@@ -35,11 +40,15 @@ public final class TestServers {
     /** The line README gives operators for taskq's ACL user; {@code CHANGE-ME} stands for the password. */
     public static final String ACL_FILE = "server-config/redis/acl-setuser.redis";
 
+    /** How long GreenMail may take to bind its port (its own default, 2 s, was outlasted on a busy CI machine). */
+    private static final Duration SMTP_STARTUP = Duration.ofSeconds(10);
+
     private static TestServers instance;
 
     private final RedisServer redis;
     private final int redisPort;
     private final String appRedisUrl;
+    private final ServerSetup smtpSetup;
     private final GreenMail greenMail;
 
     private TestServers() throws IOException {
@@ -65,8 +74,10 @@ public final class TestServers {
             appRedisUrl = "redis://127.0.0.1:" + redisPort;
         }
         String smtpPort = System.getenv("SMTP_PORT");
-        greenMail = new GreenMail(new ServerSetup(smtpPort != null ? Integer.parseInt(smtpPort) : freePort(),
-                "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtpSetup = new ServerSetup(smtpPort != null ? Integer.parseInt(smtpPort) : freePort(), "127.0.0.1",
+                ServerSetup.PROTOCOL_SMTP);
+        smtpSetup.setServerStartupTimeout(SMTP_STARTUP.toMillis());
+        greenMail = new GreenMail(smtpSetup);
         greenMail.start();
         if (smtpPort == null) {
             System.setProperty("SMTP_HOST", "127.0.0.1");
@@ -100,6 +111,21 @@ public final class TestServers {
 
     public GreenMail greenMail() {
         return greenMail;
+    }
+
+    /**
+     * Starts GreenMail again on its port after a test stopped it (an outage, or a scripted server in its place).
+     * Every later test needs it, and on a busy machine binding can outlast GreenMail's own wait: it tries again
+     * for a minute.
+     */
+    public void startGreenMailAgain() {
+        await("GreenMail listening again on " + smtpSetup.getPort()).atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                .until(() -> {
+                    greenMail.stop();
+                    greenMail.start();
+                    return true;
+                });
     }
 
     /** A redis-server on the given port, working in target/redis-PORT; the caller stops it. */
@@ -170,6 +196,18 @@ public final class TestServers {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code count} distinct free ports. */
+    public static List<Integer> freePorts(int count) {
+        List<Integer> ports = new ArrayList<>();
+        while (ports.size() < count) {
+            int port = freePort();
+            if (!ports.contains(port)) {
+                ports.add(port);
+            }
+        }
+        return ports;
     }
 
     private void stop() {

@@ -74,7 +74,7 @@ class MailOutageIT {
                 Thread.sleep(left / 1_000_000); // the rest of the minute-long outage
             }
         } finally {
-            smtp.start();
+            TestServers.get().startGreenMailAgain();
         }
 
         await().atMost(Duration.ofSeconds(90)).until(() -> Mailbox.countToDomain(domain) >= SUBMISSIONS);
