@@ -63,6 +63,11 @@ public class TaskqSettings {
     @ConfigProperty(name = "redis.sentinel-password")
     Optional<String> redisSentinelPassword;
 
+    /** host:port,host:port,…: seed nodes of a Redis Cluster; then REDIS_URL gives only login and TLS. */
+    @Inject
+    @ConfigProperty(name = "redis.cluster")
+    Optional<String> redisCluster;
+
     /** Replicas that must have an enqueue (WAIT) before a submission is acknowledged; 0 = do not wait. */
     @Inject
     @ConfigProperty(name = "taskq.redis.min-replicas", defaultValue = "0")
@@ -176,6 +181,19 @@ public class TaskqSettings {
                 throw new IllegalStateException("redis.sentinels (REDIS_SENTINELS) must be host:port,host:port,…");
             }
         }
+        for (String node : redisCluster()) {
+            if (!node.matches("[^\\s:]+:\\d{1,5}")) {
+                throw new IllegalStateException("redis.cluster (REDIS_CLUSTER) must be host:port,host:port,…");
+            }
+        }
+        if (!redisCluster().isEmpty() && !redisSentinels().isEmpty()) {
+            throw new IllegalStateException("redis.cluster (REDIS_CLUSTER) and redis.sentinels (REDIS_SENTINELS)"
+                    + " exclude each other: a cluster fails over by itself");
+        }
+        if (!redisCluster().isEmpty() && JedisURIHelper.getDBIndex(uri) != 0) {
+            throw new IllegalStateException("redis.url (REDIS_URL) must name database 0 with REDIS_CLUSTER: a"
+                    + " cluster has no other");
+        }
         if (!redisSentinels().isEmpty() && redisSentinelMaster.isEmpty()) {
             throw new IllegalStateException("redis.sentinel-master (REDIS_SENTINEL_MASTER) must name the master when"
                     + " REDIS_SENTINELS is set");
@@ -274,6 +292,11 @@ public class TaskqSettings {
     /** The Sentinels (host:port) to ask where the master is; empty = REDIS_URL names the Redis. */
     public List<String> redisSentinels() {
         return split(redisSentinels);
+    }
+
+    /** Seed nodes (host:port) of a Redis Cluster; empty = not a cluster. */
+    public List<String> redisCluster() {
+        return split(redisCluster);
     }
 
     /** The master's name at the Sentinels (their {@code sentinel monitor NAME …}). */

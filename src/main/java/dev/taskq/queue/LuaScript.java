@@ -10,9 +10,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.commands.ScriptingKeyCommands;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
@@ -75,12 +77,27 @@ public final class LuaScript {
      */
     public Replicated runAndWait(UnifiedJedis redis, List<String> keys, List<String> args, int replicas,
                                  long timeoutMillis) {
+        try {
+            return pipelinedRunAndWait(redis, keys, args, replicas, timeoutMillis);
+        } catch (JedisMovedDataException e) {
+            if (!(redis instanceof RedisClusterClient cluster)) {
+                throw e;
+            }
+            // A cluster's pipeline does not follow MOVED (the slot is served elsewhere now, after a failover):
+            // the script did not run. Read the slots again and send it once more.
+            cluster.refreshClusterTopology();
+            return pipelinedRunAndWait(redis, keys, args, replicas, timeoutMillis);
+        }
+    }
+
+    private Replicated pipelinedRunAndWait(UnifiedJedis redis, List<String> keys, List<String> args, int replicas,
+                                           long timeoutMillis) {
         try (AbstractPipeline pipeline = redis.pipelined()) {
             Response<Object> reply = pipeline.evalsha(sha1, keys, args);
             Response<Long> confirmed = pipeline.waitReplicas(keys.get(0), replicas, timeoutMillis);
             pipeline.sync();
             try {
-                return new Replicated(reply.get(), confirmed.get());
+                return new Replicated(RedisFailures.reply(reply), RedisFailures.reply(confirmed));
             } catch (JedisNoScriptException e) {
                 // Not run: send the text below.
             }
@@ -89,7 +106,7 @@ public final class LuaScript {
             Response<Object> reply = pipeline.eval(source, keys, args);
             Response<Long> confirmed = pipeline.waitReplicas(keys.get(0), replicas, timeoutMillis);
             pipeline.sync();
-            return new Replicated(reply.get(), confirmed.get());
+            return new Replicated(RedisFailures.reply(reply), RedisFailures.reply(confirmed));
         }
     }
 

@@ -289,7 +289,7 @@ public final class QueueConsumer implements AutoCloseable {
         }
         Jedis opened;
         try {
-            opened = endpoint.openConnection("taskq-consumer:" + consumerId);
+            opened = endpoint.openConnection("taskq-consumer:" + consumerId, keys.ready());
         } catch (JedisException e) {
             throw RedisFailures.isOutage(e) ? new QueueUnavailableException(e) : e;
         }

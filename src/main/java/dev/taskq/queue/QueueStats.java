@@ -1,5 +1,7 @@
 package dev.taskq.queue;
 
+import static dev.taskq.queue.RedisFailures.reply;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonException;
@@ -132,20 +134,20 @@ public class QueueStats {
 
             List<Response<Long>> holding = new ArrayList<>();
             List<Response<Long>> beats = new ArrayList<>();
-            for (String id : consumerIds.get()) {
+            for (String id : reply(consumerIds)) {
                 holding.add(pipe.llen(keys.processing(id)));
                 beats.add(pipe.pttl(keys.heartbeat(id)));
             }
             pipe.sync();
 
             List<Minute> history = history(currentMinute, minutes);
-            long processing = holding.stream().mapToLong(Response::get).sum();
-            int live = (int) beats.stream().filter(beat -> beat.get() > 0).count();
-            List<Tuple> next = nextRetry.get();
-            return new Overview(now, queued.get(), retrying.get(),
+            long processing = holding.stream().mapToLong(RedisFailures::reply).sum();
+            int live = (int) beats.stream().filter(beat -> reply(beat) > 0).count();
+            List<Tuple> next = reply(nextRetry);
+            return new Overview(now, reply(queued), reply(retrying),
                     next.isEmpty() ? null : Instant.ofEpochMilli((long) next.get(0).getScore()), processing,
-                    parked.stream().mapToLong(Response::get).sum(), dead.get(), age(oldest.get(), now), live,
-                    beats.size() - live, pause(pause.get()), breakers(breakers.get()), history);
+                    parked.stream().mapToLong(RedisFailures::reply).sum(), reply(dead), age(reply(oldest), now), live,
+                    beats.size() - live, pause(reply(pause)), breakers(reply(breakers)), history);
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }
@@ -167,7 +169,7 @@ public class QueueStats {
             pipe.sync();
             List<Consumer> consumers = new ArrayList<>();
             for (int i = 0; i < ids.size(); i++) {
-                consumers.add(new Consumer(ids.get(i), details.get(i).get(), beats.get(i).get(), holding.get(i).get()));
+                consumers.add(new Consumer(ids.get(i), reply(details.get(i)), reply(beats.get(i)), reply(holding.get(i))));
             }
             return consumers;
         } catch (JedisException e) {
@@ -226,10 +228,10 @@ public class QueueStats {
             pipe.sync();
             List<RateWindow> windows = new ArrayList<>();
             for (int i = 0; i < rate.windows().size(); i++) {
-                windows.add(new RateWindow(rate.windows().get(i), used.get(i).get()));
+                windows.add(new RateWindow(rate.windows().get(i), reply(used.get(i))));
             }
-            return new RateUse(windows, Histogram.number(counters.get().get(0)),
-                    Duration.ofNanos(Histogram.number(counters.get().get(1)) * 1000));
+            return new RateUse(windows, Histogram.number(reply(counters).get(0)),
+                    Duration.ofNanos(Histogram.number(reply(counters).get(1)) * 1000));
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }
@@ -270,10 +272,14 @@ public class QueueStats {
         }
     }
 
-    /** Answers whether Redis answers at all (a PING on the shared pool). */
+    /**
+     * Answers whether the queue's Redis answers: a read of one of its keys on the shared pool (on a cluster, that
+     * asks the node serving the queue's slot, where a PING would go to any node).
+     */
     public boolean reachable() {
         try {
-            return "PONG".equals(queue.client().ping());
+            queue.client().exists(queue.keys().paused());
+            return true;
         } catch (JedisException e) {
             return false;
         }
@@ -302,7 +308,7 @@ public class QueueStats {
         for (long m = first; m <= currentMinute; m++) {
             Minute minute = settled.get(m);
             if (minute == null) {
-                minute = Minute.from(m, read.get(m).get());
+                minute = Minute.from(m, reply(read.get(m)));
                 if (m <= currentMinute - SETTLED_AFTER_MINUTES) {
                     settled.put(m, minute);
                 }

@@ -13,9 +13,11 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.util.JedisClusterCRC16;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
@@ -28,6 +30,12 @@ import redis.clients.jedis.util.JedisURIHelper;
  * the Sentinels' {@code +switch-master}); single connections are opened to the master that pool knows of. A
  * consumer's connection to a master that died or was demoted fails (connection error, {@code READONLY},
  * {@code UNBLOCKED}), and the consumer opens a new one: to the new master.
+ *
+ * <p>On a Redis Cluster, the pool is Jedis' own {@link RedisClusterClient}, which routes each command by its key's
+ * slot and follows {@code MOVED}/{@code ASK} and failovers by itself. Every key of a queue shares one hash tag, so
+ * one slot: single connections are opened to the master that serves the slot of the key they are for, asked of
+ * a freshly read topology; when that master dies, fails over or gives the slot away ({@code MOVED}), the
+ * connection fails and the next one goes to the new owner.
  */
 final class RedisEndpoint {
 
@@ -37,6 +45,9 @@ final class RedisEndpoint {
     static final int BLOCKING_POP_SECONDS = 1;
     /** Longest wait for the reply to a blocking pop: its own wait plus the ordinary socket timeout. */
     static final int BLOCKING_SOCKET_TIMEOUT_MILLIS = BLOCKING_POP_SECONDS * 1000 + SOCKET_TIMEOUT_MILLIS;
+
+    /** How often a cluster's pool reads which node serves which slot (Jedis' own thread). */
+    static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(1);
 
     /** The Sentinels that know the master, the master's name there, and the Sentinels' own password (or null). */
     record Sentinels(Set<HostAndPort> nodes, String masterName, String password) {
@@ -49,11 +60,23 @@ final class RedisEndpoint {
     private final Sentinels sentinels;
     /** With Sentinels: the first pool made here, asked where the master is for single connections. */
     private volatile RedisSentinelClient masterSource;
+    /** Null: not a cluster. Otherwise the seed nodes, any of which tells where every slot is served. */
+    private final Set<HostAndPort> clusterNodes;
+    /** On a cluster: the first pool made here, asked which master serves a slot for single connections. */
+    private volatile RedisClusterClient slotSource;
 
-    RedisEndpoint(URI uri, RedisTls tls, Sentinels sentinels) {
+    RedisEndpoint(URI uri, RedisTls tls, Sentinels sentinels, Set<HostAndPort> clusterNodes) {
+        if (sentinels != null && clusterNodes != null) {
+            throw new IllegalArgumentException("Sentinels or a cluster, not both");
+        }
         this.uri = uri;
         this.tls = tls;
         this.sentinels = sentinels;
+        this.clusterNodes = clusterNodes;
+    }
+
+    RedisEndpoint(URI uri, RedisTls tls, Sentinels sentinels) {
+        this(uri, tls, sentinels, null);
     }
 
     /** A {@code rediss://} URL is verified against the JVM's trust store. */
@@ -71,7 +94,9 @@ final class RedisEndpoint {
         Sentinels sentinels = settings.redisSentinels().isEmpty() ? null
                 : new Sentinels(Set.copyOf(settings.redisSentinels().stream().map(HostAndPort::from).toList()),
                         settings.redisSentinelMaster(), settings.redisSentinelPassword().orElse(null));
-        return new RedisEndpoint(uri, tls, sentinels);
+        Set<HostAndPort> cluster = settings.redisCluster().isEmpty() ? null
+                : Set.copyOf(settings.redisCluster().stream().map(HostAndPort::from).toList());
+        return new RedisEndpoint(uri, tls, sentinels, cluster);
     }
 
     /**
@@ -83,6 +108,28 @@ final class RedisEndpoint {
         pool.setMaxTotal(maxTotal);
         pool.setMaxIdle(maxIdle);
         pool.setMaxWait(Duration.ofSeconds(2));
+        if (clusterNodes != null) {
+            // Jedis reads the slots at once and throws if no seed node answers; with this (JVM-wide) switch it
+            // reads them on first use instead, from the same seeds, so a deployment succeeds while the cluster is
+            // down, as it does with one Redis.
+            System.setProperty(RedisClusterClient.INIT_NO_ERROR_PROPERTY, "true");
+            RedisClusterClient client = RedisClusterClient.builder()
+                    .nodes(clusterNodes)
+                    .clientConfig(clientConfig(clientName))
+                    .poolConfig(pool)
+                    // Redirections and a failover are retried within this time, then the caller gets the error.
+                    .maxTotalRetriesDuration(Duration.ofMillis(2L * SOCKET_TIMEOUT_MILLIS))
+                    // Pipelines do not follow MOVED (redis/jedis#3699): after a failover they would keep going to
+                    // the old node until some single command read the slots again. Read them every second.
+                    .topologyRefreshPeriod(TOPOLOGY_REFRESH)
+                    .build();
+            synchronized (this) {
+                if (slotSource == null) {
+                    slotSource = client;
+                }
+            }
+            return client;
+        }
         if (sentinels == null) {
             return RedisClient.builder()
                     .hostAndPort(hostAndPort())
@@ -134,13 +181,16 @@ final class RedisEndpoint {
     }
 
     /**
-     * A single connection of its own, for a consumer that blocks on it. Once closed or broken it stays so: Jedis would
+     * A single connection of its own, for a consumer that blocks on it or a subscriber, to the master that holds
+     * {@code key} (on a cluster; elsewhere there is one master). Once closed or broken it stays so: Jedis would
      * otherwise reconnect by itself on the next command, without logging in, selecting the database or naming the
      * client — and a consumer cut off at shutdown could reach Redis again.
      */
-    Jedis openConnection(String clientName) {
+    Jedis openConnection(String clientName, String key) {
         HostAndPort address;
-        if (sentinels == null) {
+        if (clusterNodes != null) {
+            address = masterOf(key);
+        } else if (sentinels == null) {
             address = hostAndPort();
         } else if (masterSource != null) {
             address = masterSource.getCurrentMaster();
@@ -148,6 +198,21 @@ final class RedisEndpoint {
             throw new IllegalStateException("with Sentinels, a pool must be made first: it follows the master");
         }
         return new Jedis(new SingleUseConnection(address, clientConfig(clientName)));
+    }
+
+    /**
+     * The master serving {@code key}'s slot now. The topology is read again first: a connection is opened at start
+     * and after a failure, which may be a failover or a slot moved away.
+     */
+    private HostAndPort masterOf(String key) {
+        RedisClusterClient cluster = slotSource;
+        if (cluster == null) {
+            throw new IllegalStateException("on a cluster, a pool must be made first: it knows the slots");
+        }
+        cluster.refreshClusterTopology();
+        try (Connection pooled = cluster.getConnectionFromSlot(JedisClusterCRC16.getSlot(key))) {
+            return pooled.getHostAndPort();
+        }
     }
 
     /** A connection that connects once (in its constructor, with the login) and never again. */

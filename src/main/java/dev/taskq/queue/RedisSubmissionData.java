@@ -67,8 +67,9 @@ public class RedisSubmissionData {
             }
             pipeline.sync();
             replies.forEach((id, reply) -> {
-                if (reply.get() != null) {
-                    states.put(id, reply.get());
+                String state = RedisFailures.reply(reply);
+                if (state != null) {
+                    states.put(id, state);
                 }
             });
         } catch (JedisException e) {
@@ -193,6 +194,6 @@ public class RedisSubmissionData {
     }
 
     private static long sum(List<Response<Long>> replies) {
-        return replies.stream().mapToLong(Response::get).sum();
+        return replies.stream().mapToLong(RedisFailures::reply).sum();
     }
 }

@@ -6,11 +6,12 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.AbstractTransaction;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -100,12 +101,15 @@ public class RedisTaskQueue {
     public void heartbeat(List<String> consumerIds, Map<String, Map<String, String>> descriptions) {
         long ttlMillis = settings.heartbeatTtl().toMillis();
         try (AbstractPipeline pipeline = client.pipelined()) {
+            List<Response<String>> beats = new ArrayList<>();
             for (String consumerId : consumerIds) {
-                pipeline.psetex(keys.heartbeat(consumerId), ttlMillis, "alive");
+                beats.add(pipeline.psetex(keys.heartbeat(consumerId), ttlMillis, "alive"));
             }
             pipeline.sadd(keys.consumers(), consumerIds.toArray(String[]::new));
             descriptions.forEach((consumerId, fields) -> pipeline.hset(keys.consumer(consumerId), fields));
             pipeline.sync();
+            // A heartbeat that did not land must not pass unnoticed (an error reply does not make sync() throw).
+            beats.forEach(RedisFailures::reply);
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }

@@ -102,7 +102,7 @@ public final class TaskEventSubscription implements Runnable {
     }
 
     private void subscribe(Subscriber subscriber) {
-        Jedis jedis = endpoint.openConnection(NAME);
+        Jedis jedis = endpoint.openConnection(NAME, channel);
         connection.set(jedis);
         pubSub = subscriber;
         // stop() may have run while the connection was opened: it set the flag before looking at the connection.

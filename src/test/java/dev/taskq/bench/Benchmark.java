@@ -5,6 +5,9 @@ import dev.taskq.mail.ConfirmationMailHandler;
 import dev.taskq.queue.RedisKeys;
 import dev.taskq.queue.Task;
 import dev.taskq.queue.TaskCodec;
+import dev.taskq.testing.RedisClusterGroup;
+import dev.taskq.testing.SentinelGroup;
+import dev.taskq.testing.TestServers;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
@@ -55,6 +58,7 @@ public final class Benchmark {
     private final int e2eRequests = intParameter("bench.e2e.requests", 200);
     private final int backlogTasks = intParameter("bench.backlog.tasks", 1_000_000);
     private final int rateTasks = intParameter("bench.rate.tasks", 20_000);
+    private final int scaleTasks = intParameter("bench.scale.tasks", 50_000);
 
     private Benchmark(BenchServers servers, Path packagedWar, Report report) {
         this.servers = servers;
@@ -66,8 +70,8 @@ public final class Benchmark {
      * {@code Benchmark <taskq.war> <output directory>}; system properties: {@code bench.http.port} (47080),
      * {@code bench.http.seconds} per round (4), {@code bench.http.rounds} (3), {@code bench.drain.tasks} (100000),
      * {@code bench.mail.tasks} (10000), {@code bench.mail.consumers} (4), {@code bench.e2e.requests} (200),
-     * {@code bench.backlog.tasks} (1000000), {@code bench.rate.tasks} (20000), {@code bench.only} (a comma-separated
-     * subset of http,drain,rate,mail,backlog).
+     * {@code bench.backlog.tasks} (1000000), {@code bench.rate.tasks} (20000), {@code bench.scale.tasks} (50000),
+     * {@code bench.only} (a comma-separated subset of http,drain,rate,mail,backlog,scale).
      */
     public static void main(String[] args) throws Exception {
         if (args.length != 2 || !Files.isRegularFile(Path.of(args[0]))) {
@@ -78,7 +82,7 @@ public final class Benchmark {
         Path out = Path.of(args[1]);
         Files.createDirectories(out);
         int httpPort = Integer.getInteger("bench.http.port", 47080);
-        String only = System.getProperty("bench.only", "http,drain,rate,mail,backlog");
+        String only = System.getProperty("bench.only", "http,drain,rate,mail,backlog,scale");
         Report report = new Report();
         int exitCode = 0;
         Map<String, String> parameters = new LinkedHashMap<>();
@@ -100,6 +104,9 @@ public final class Benchmark {
             }
             if (only.contains("backlog")) {
                 benchmark.backlog();
+            }
+            if (only.contains("scale")) {
+                benchmark.scale();
             }
             servers.undeploy();
         } catch (Exception e) {
@@ -370,6 +377,111 @@ public final class Benchmark {
         report.add(new Report.Row("heap.backlog1m", "f", "JVM heap after draining " + backlogTasks + " (after GC)",
                 heapAfter / 1048576.0, heapBefore / 1048576.0, "MiB", "the heap before the drain (after GC)",
                 "ratio ≤ 1.1", heapAfter <= 1.1 * heapBefore));
+    }
+
+    // ------------------------------------------------------------------------------------------------ h. scale-out
+
+    /**
+     * h. The drain on a Redis Cluster of three masters (with a replica each; the queue's keys on one of them, there
+     * are no partitions) beside the same drain on one Redis, 4 consumers; and the time from a master's SIGKILL to
+     * the first task taken on the node that replaces it, behind Sentinels and on the cluster, beside the time Redis
+     * itself took to promote that node.
+     */
+    private void scale() throws Exception {
+        log("h. scale-out");
+        parameters.put("h.tasks", String.valueOf(scaleTasks));
+        servers.deploy(packagedWar, "taskq.consumers=4\n");
+        timeDrain(Math.min(scaleTasks, 20_000), NoopHandler.TYPE, Map.of(), false, new CpuMeter(servers));
+        double single = scaleTasks / timeDrain(scaleTasks, NoopHandler.TYPE, Map.of(), false, new CpuMeter(servers));
+        servers.undeploy();
+
+        String tag = "{taskq}";
+        double clustered;
+        Recovery clusterRecovery;
+        try (RedisClusterGroup cluster = new RedisClusterGroup(TestServers.freePorts(6))) {
+            servers.deploy(packagedWar, "taskq.consumers=4\nredis.cluster=" + cluster.nodes() + "\n");
+            try (Jedis master = cluster.connect(cluster.masterPortOf(tag))) {
+                fill(master, Math.min(scaleTasks, 20_000), NoopHandler.TYPE, Map.of());
+                drainFilled(master, Math.min(scaleTasks, 20_000), false, new CpuMeter(servers));
+                fill(master, scaleTasks, NoopHandler.TYPE, Map.of());
+                clustered = scaleTasks / drainFilled(master, scaleTasks, false, new CpuMeter(servers));
+                clusterRecovery = recovery(master, cluster.replicaPortOf(tag), true, () -> cluster.killMasterOf(tag));
+            } finally {
+                servers.undeploy();
+            }
+        }
+        report.add(new Report.Row("drain.cluster3", "h", "drain no-op tasks/s on a 3-master Redis Cluster (one queue,"
+                + " so one master), 4 consumers", clustered, single, "tasks/s", "the same on one Redis", "", null));
+
+        Recovery sentinelRecovery;
+        try (SentinelGroup sentinels = new SentinelGroup()) {
+            servers.deploy(packagedWar, "taskq.consumers=4\nredis.sentinels=" + sentinels.sentinelList()
+                    + "\nredis.sentinel-master=" + SentinelGroup.MASTER + "\n");
+            try (Jedis master = sentinels.connectMaster()) {
+                sentinelRecovery = recovery(master, sentinels.replicaPort(), false, sentinels::killMaster);
+            } finally {
+                servers.undeploy();
+            }
+        }
+        for (Map.Entry<String, Recovery> figure : Map.of("failover.recovery_s", sentinelRecovery,
+                "failover.cluster.recovery_s", clusterRecovery).entrySet()) {
+            Recovery r = figure.getValue();
+            String where = figure.getKey().contains("cluster") ? "the cluster" : "the Sentinels";
+            report.add(new Report.Row(figure.getKey(), "h", "seconds from the master's SIGKILL to the first task"
+                    + " taken on the promoted replica (" + where + ")", r.firstTake(), r.promoted(), "s",
+                    "seconds until " + where + " promoted it", "first take ≤ 15 s after the promotion",
+                    r.firstTake() - r.promoted() <= 15));
+        }
+    }
+
+    /** Seconds from a master's death to its replica's promotion, and to the first task taken there. */
+    private record Recovery(double promoted, double firstTake) {
+    }
+
+    private interface Kill {
+        void run() throws Exception;
+    }
+
+    /**
+     * Fills the master with tasks and, once the consumers are taking them, runs {@code kill} (which returns after
+     * the promotion) while a thread watches the replica every millisecond: when it turns master, and when its ready
+     * list first gets shorter — a consumer took a task there (the list only changes by replication before).
+     */
+    private Recovery recovery(Jedis master, int replicaPort, boolean clusterNode, Kill kill) throws Exception {
+        fill(master, scaleTasks, NoopHandler.TYPE, Map.of());
+        master.rename(FILL, KEYS.ready());
+        waitUntil(() -> master.llen(KEYS.ready()) < scaleTasks * 0.9, Duration.ofSeconds(60), "the drain to begin");
+        AtomicLong promotedAt = new AtomicLong();
+        AtomicLong tookAt = new AtomicLong();
+        AtomicLong killedAt = new AtomicLong();
+        Thread watcher = new Thread(() -> {
+            try (Jedis replica = new Jedis("127.0.0.1", replicaPort)) {
+                if (clusterNode) {
+                    replica.readonly(); // a cluster replica answers reads of its master's slots only after this
+                }
+                long lengthAtPromotion = 0;
+                while (tookAt.get() == 0) {
+                    if (promotedAt.get() == 0) {
+                        if (killedAt.get() != 0 && replica.info("replication").contains("role:master")) {
+                            promotedAt.set(System.nanoTime());
+                            lengthAtPromotion = replica.llen(KEYS.ready());
+                        }
+                    } else if (replica.llen(KEYS.ready()) < lengthAtPromotion) {
+                        tookAt.set(System.nanoTime());
+                    }
+                    LockSupport.parkNanos(1_000_000);
+                }
+            }
+        }, "bench-failover-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+        killedAt.set(System.nanoTime());
+        kill.run();
+        watcher.join(Duration.ofSeconds(60).toMillis());
+        if (tookAt.get() == 0) {
+            throw new IllegalStateException("no task was taken on the promoted replica within 60 s");
+        }
+        return new Recovery((promotedAt.get() - killedAt.get()) / 1e9, (tookAt.get() - killedAt.get()) / 1e9);
     }
 
     private static long heapAfterGc() throws InterruptedException {

@@ -94,7 +94,7 @@ class RedisTlsTest {
     @Test
     void theTrustStoresCaAndAClientCertificateGiveAVerifiedConnectionAsTheAclUser() throws Exception {
         RedisEndpoint endpoint = endpoint("rediss://taskq:s3cret-acl@localhost:" + localhostTlsPort, true, true);
-        try (Jedis jedis = endpoint.openConnection("taskq-test");
+        try (Jedis jedis = endpoint.openConnection("taskq-test", "probe");
              UnifiedJedis pool = endpoint.pooledClient("taskq-test-pool", 2, 1);
              Jedis admin = new Jedis("127.0.0.1", localhostPort)) {
             assertEquals("PONG", jedis.ping());
@@ -107,20 +107,20 @@ class RedisTlsTest {
     @Test
     void withoutAClientCertificateAServerThatAsksForOneRefusesTheConnection() throws Exception {
         RedisEndpoint endpoint = endpoint("rediss://taskq:s3cret-acl@localhost:" + localhostTlsPort, true, false);
-        assertThrows(JedisConnectionException.class, () -> endpoint.openConnection("taskq-test").ping());
+        assertThrows(JedisConnectionException.class, () -> endpoint.openConnection("taskq-test", "probe").ping());
     }
 
     @Test
     void aCertificateForAnotherHostNameIsRefusedWithOneLogLine() throws Exception {
         // A certificate that passes first, so that this test sees the next refusal logged whatever ran before.
         try (Jedis good = endpoint("rediss://taskq:s3cret-acl@localhost:" + localhostTlsPort, true, true)
-                .openConnection("taskq-test")) {
+                .openConnection("taskq-test", "probe")) {
             good.ping();
         }
         RedisEndpoint endpoint = endpoint("rediss://localhost:" + otherHostTlsPort, true, false);
         for (int attempt = 0; attempt < 3; attempt++) {
             JedisConnectionException refused = assertThrows(JedisConnectionException.class,
-                    () -> endpoint.openConnection("taskq-test"));
+                    () -> endpoint.openConnection("taskq-test", "probe"));
             assertTrue(causes(refused).contains("No subject alternative DNS name matching localhost"),
                     causes(refused));
         }
@@ -139,14 +139,14 @@ class RedisTlsTest {
     void withoutATrustStoreTheJvmsOwnDoesNotTrustATestCa() {
         RedisEndpoint endpoint = new RedisEndpoint(URI.create("rediss://localhost:" + otherHostTlsPort));
         JedisConnectionException refused = assertThrows(JedisConnectionException.class,
-                () -> endpoint.openConnection("taskq-test"));
+                () -> endpoint.openConnection("taskq-test", "probe"));
         assertTrue(causes(refused).contains("PKIX path building failed"), causes(refused));
     }
 
     @Test
     void theAclUserCanReachNoOtherKeysChannelsOrCommands() throws Exception {
         RedisEndpoint endpoint = endpoint("rediss://taskq:s3cret-acl@localhost:" + localhostTlsPort, true, true);
-        try (Jedis jedis = endpoint.openConnection("taskq-test")) {
+        try (Jedis jedis = endpoint.openConnection("taskq-test", "probe")) {
             jedis.set("{taskq}:acl-test", "allowed");
             assertEquals("allowed", jedis.get("{taskq}:acl-test"));
             assertThrows(JedisAccessControlException.class, () -> jedis.get("{other}:key"));

@@ -37,6 +37,16 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     /**
+     * A Redis Cluster node, not yet part of a cluster; its cluster state is kept in its directory, so that started
+     * again there it rejoins the cluster it was in. A node unheard of for 2 s is presumed failed.
+     */
+    public static RedisProcess clusterNode(Path directory, int port) throws IOException {
+        return start(directory, port, null, List.of("--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--dir", directory.toAbsolutePath().toString(), "--save", "", "--appendonly", "no",
+                "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"));
+    }
+
+    /**
      * A Sentinel watching the master at {@code masterPort} as {@code masterName}: quorum 2, the master presumed
      * down after 1 s of silence.
      */

@@ -49,19 +49,27 @@ public final class SentinelGroup implements AutoCloseable {
 
     /** Five free ports, for {@link #SentinelGroup(List)}. */
     public static List<Integer> freePorts() {
-        List<Integer> ports = new ArrayList<>();
-        while (ports.size() < 5) {
-            int port = TestServers.freePort();
-            if (!ports.contains(port)) {
-                ports.add(port);
-            }
-        }
-        return ports;
+        return TestServers.freePorts(5);
     }
 
     /** The Sentinels on these ports ({@link #SentinelGroup(List)}) as REDIS_SENTINELS takes them. */
     public static String sentinelList(List<Integer> ports) {
         return String.join(",", ports.subList(2, 5).stream().map(port -> "127.0.0.1:" + port).toList());
+    }
+
+    /** The replica's port: the node the Sentinels promote when the master fails. */
+    public int replicaPort() {
+        return replica.port();
+    }
+
+    /** The Sentinels as REDIS_SENTINELS takes them. */
+    public String sentinelList() {
+        return String.join(",", sentinelPorts().stream().map(port -> "127.0.0.1:" + port).toList());
+    }
+
+    /** A connection to the master of now. */
+    public Jedis connectMaster() {
+        return master.connect();
     }
 
     public List<Integer> sentinelPorts() {
