@@ -16,7 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * every open connection half-open — bytes are swallowed in both directions, nothing is closed, as when a host
  * vanishes without FIN or RST — while connections opened afterwards are forwarded normally.
  * {@link #swallowReplies()} lets requests through but drops what the target answers, then cuts the connection: a
- * lost reply.
+ * lost reply. {@link #cut()} is a network cut: every connection, open or opened until {@link #heal()}, is
+ * black-holed.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -26,6 +27,8 @@ public final class TcpProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final List<Link> links = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
+    /** Between {@link #cut()} and {@link #heal()}: new connections are black-holed too. */
+    private volatile boolean cut;
 
     public TcpProxy(int targetPort) throws IOException {
         target = new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort);
@@ -44,6 +47,25 @@ public final class TcpProxy implements AutoCloseable {
         links.forEach(link -> link.mode = Mode.BLACK_HOLE);
     }
 
+    /**
+     * A network cut: every open connection is black-holed, and so is every connection opened until {@link #heal()}:
+     * the proxy accepts it (a listening socket completes the handshake anyway) but lets nothing through, so a
+     * client's first command on it times out, as its connection attempt would across a real cut.
+     */
+    public void cut() {
+        cut = true;
+        blackHole();
+    }
+
+    /**
+     * The cut ends: connections opened from now on are forwarded. Those black-holed stay so, and what was sent on
+     * them is lost — unlike a real network, which delivers it late (TCP retransmits) and where a connection left
+     * idle through the cut works again: a client finds out on its next use of one, within its timeout.
+     */
+    public void heal() {
+        cut = false;
+    }
+
     /** Replies on connections open now are dropped; the first dropped reply cuts its connection. */
     public void swallowReplies() {
         links.forEach(link -> link.mode = Mode.SWALLOW_REPLIES);
@@ -57,6 +79,10 @@ public final class TcpProxy implements AutoCloseable {
                 upstream.connect(target, 2000);
                 Link link = new Link(client, upstream);
                 links.add(link);
+                // Looked at after the link is listed: a cut() that did not see it has set the flag already.
+                if (cut) {
+                    link.mode = Mode.BLACK_HOLE;
+                }
                 link.start();
             } catch (IOException e) {
                 if (server.isClosed()) {

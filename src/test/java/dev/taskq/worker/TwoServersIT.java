@@ -2,6 +2,7 @@ package dev.taskq.worker;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskq.queue.RedisKeys;
@@ -10,6 +11,7 @@ import dev.taskq.testing.Http;
 import dev.taskq.testing.PayaraMicroServer;
 import dev.taskq.testing.SseClient;
 import dev.taskq.testing.TaskqIT;
+import dev.taskq.testing.TcpProxy;
 import dev.taskq.testing.TestServers;
 import dev.taskq.testing.TestUsers;
 import dev.taskq.web.CrossSiteAdminGuard;
@@ -21,11 +23,15 @@ import java.net.URL;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -40,7 +46,10 @@ import redis.clients.jedis.Jedis;
  * one queue: 1,000 submissions made half on each are each mailed once (one Message-ID per submission) and both
  * servers ran tasks; a pause made on one server holds the other's consumers too, and a task submitted on one server
  * streams its events to a client of the other. With the second server SIGKILLed halfway through, still every
- * submission is mailed with one Message-ID: the survivor takes over the dead server's leases.
+ * submission is mailed with one Message-ID: the survivor takes over the dead server's leases. With the second server
+ * cut off from Redis halfway instead (a network cut: its connections go silent, no FIN or RST), the first server
+ * takes over its leases once they expire and mails everything, submissions on the cut server are refused with 503
+ * and Retry-After, and once the cut heals the second server's consumers take tasks again.
  */
 @TaskqIT
 @Tag("slow") // two Payara Micro starts and 2,000 mails: on embedded Payara and Payara Server only (see pom.xml)
@@ -53,6 +62,13 @@ class TwoServersIT {
     private static final Map<String, String> SECOND = Map.of("TASKQ_KEY_PREFIX", PREFIX, "TASKQ_CONSUMERS", "3",
             "TASKQ_LIMIT_RECIPIENT_PER_HOUR", "0", "TASKQ_LIMIT_RECIPIENT_PER_DAY", "0",
             "TASKQ_LIMIT_CLIENT_PER_HOUR", "0", "TASKQ_BACKLOG_MAX", "0", "TASKQ_METRICS_ACCESS", "open");
+
+    /** taskq.heartbeat-ttl-seconds, which neither server sets: how long a vanished server's leases outlive it. */
+    private static final Duration LEASE = Duration.ofSeconds(10);
+    /** How often each server's reaper looks for expired leases (WorkerBootstrap: every 20th upkeep, 250 ms apart). */
+    private static final Duration REAP_PERIOD = Duration.ofSeconds(5);
+    /** Slack on the waits those bound: two application servers and the test share two cores. */
+    private static final Duration MARGIN = Duration.ofSeconds(20);
 
     /** What the operators' API asks of a state-changing request that is not JSON. */
     private static final String[] CSRF = {CrossSiteAdminGuard.HEADER, "taskq-test"};
@@ -143,6 +159,77 @@ class TwoServersIT {
         }
     }
 
+    @Test
+    void submissionsAreMailedOnceWhenTheSecondServerIsCutOffFromRedisHalfway() throws Exception {
+        String domain = UUID.randomUUID() + ".example.com";
+        try (Jedis redis = new Jedis("127.0.0.1", TestServers.get().redisPort());
+             TcpProxy network = new TcpProxy(TestServers.get().redisPort())) {
+            Set<String> registered = redis.smembers(KEYS.consumers());
+            Map<String, String> settings = new HashMap<>(SECOND);
+            settings.put("REDIS_URL", "redis://127.0.0.1:" + network.port());
+            try (PayaraMicroServer cutOff = PayaraMicroServer.start("cutoff", settings)) {
+                Http second = new Http(cutOff.baseUri().toURL());
+                Set<String> cutConsumers = await().atMost(Duration.ofSeconds(10))
+                        .until(() -> newlyRegistered(redis, registered),
+                                ids -> ids.size() == Integer.parseInt(SECOND.get("TASKQ_CONSUMERS")));
+                Http operator = new Http(base).as(TestUsers.ADMIN.name(), TestUsers.PASSWORD);
+                assertEquals(204, operator.put("api/admin/pause", CSRF).statusCode());
+                List<String> addresses = submit(List.of(new Http(base), second), domain);
+                assertEquals(204, operator.delete("api/admin/pause", CSRF).statusCode());
+                await().atMost(Duration.ofMinutes(2)).until(() -> mails(domain).size() >= SUBMISSIONS / 3);
+
+                network.cut();
+                long cutAt = System.nanoTime();
+                // With a backlog, a busy consumer always holds its task: each outcome script takes the next one.
+                long heldAtCut = held(redis, cutConsumers);
+                assertTrue(heldAtCut > 0, "the second server held tasks when it was cut off");
+                // Nothing refreshes its heartbeats now: once they expire, the first server's reaper re-queues what
+                // its consumers held and forgets them (only a reaper does, or their own server at shutdown).
+                await().atMost(LEASE.plus(REAP_PERIOD).plus(MARGIN)).untilAsserted(() -> {
+                    assertEquals(0, held(redis, cutConsumers), "left on the cut server's processing lists");
+                    assertTrue(cutConsumers.stream().noneMatch(id -> redis.sismember(KEYS.consumers(), id)),
+                            "the cut server's consumers are forgotten");
+                });
+                long takeOverSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - cutAt);
+
+                // A submission on the cut server is refused as an outage once its 2 s socket timeout passes (the
+                // client's own timeout, 30 s, would fail the test first if it hung); nothing of it reaches Redis.
+                List<String> refused = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    String address = "cut" + i + "@" + domain;
+                    assertFalse(submitted(second, address), "accepted while cut off: " + address);
+                    refused.add(address);
+                }
+                await().atMost(Duration.ofMinutes(3)).until(() -> recipients(domain).containsAll(addresses));
+
+                // Healed: its consumers notice within a socket timeout and a backoff (2 s each) and take tasks
+                // again; the submissions made there are spread over both servers' waiting consumers. The reaper
+                // deleted the cut consumers' records, so any count of processed tasks is one since the cut healed.
+                network.heal();
+                int beforeHeal = addresses.size();
+                AtomicInteger made = new AtomicInteger();
+                await().atMost(MARGIN).pollInterval(Duration.ofMillis(250)).until(() -> {
+                    String address = "healed" + made.getAndIncrement() + "@" + domain;
+                    // A pooled connection left idle through the cut stays silent: one such answer may be a 503.
+                    (submitted(second, address) ? addresses : refused).add(address);
+                    return processed(redis, cutConsumers) > 0;
+                });
+                await().atMost(Duration.ofMinutes(1)).until(() -> recipients(domain).containsAll(addresses));
+                await().atMost(Duration.ofMinutes(1)).untilAsserted(() ->
+                        assertEquals(0, held(redis), "nothing left on a processing list"));
+                long copies = copies(addresses, domain);
+                System.out.println("TwoServersIT: " + (addresses.size() + refused.size()) + " submissions ("
+                        + SUBMISSIONS + " before the cut, " + made.get() + " on the second server after it healed), "
+                        + addresses.size() + " accepted, " + refused.size() + " refused (503), "
+                        + mails(domain).size() + " mails, " + copies + " second copies (same Message-ID); the cut"
+                        + " server held " + heldAtCut + " tasks at the cut, taken over within " + takeOverSeconds
+                        + " s; " + (addresses.size() - beforeHeal) + " accepted after the heal, its consumers ran "
+                        + processed(redis, cutConsumers) + " tasks since; refused ones mailed: "
+                        + refused.stream().filter(recipients(domain)::contains).count());
+            }
+        }
+    }
+
     /** Makes the submissions, alternating between the servers, and returns their addresses. */
     private static List<String> submit(List<Http> servers, String domain) throws Exception {
         List<String> addresses = new ArrayList<>();
@@ -155,10 +242,25 @@ class TwoServersIT {
     }
 
     private static HttpResponse<String> accepted(Http server, String address) throws Exception {
-        HttpResponse<String> answer = server.postJson("api/submissions", Json.createObjectBuilder()
-                .add("name", "Two").add("email", address).add("message", "Two servers").build().toString());
+        HttpResponse<String> answer = post(server, address);
         assertEquals(202, answer.statusCode(), answer.body());
         return answer;
+    }
+
+    /** Whether the submission was accepted (202); refused, it must be as an outage: 503 with Retry-After. */
+    private static boolean submitted(Http server, String address) throws Exception {
+        HttpResponse<String> answer = post(server, address);
+        if (answer.statusCode() == 202) {
+            return true;
+        }
+        assertEquals(503, answer.statusCode(), answer.body());
+        assertTrue(answer.headers().firstValue("Retry-After").isPresent(), "503 with Retry-After");
+        return false;
+    }
+
+    private static HttpResponse<String> post(Http server, String address) throws Exception {
+        return server.postJson("api/submissions", Json.createObjectBuilder()
+                .add("name", "Two").add("email", address).add("message", "Two servers").build().toString());
     }
 
     /**
@@ -198,7 +300,25 @@ class TwoServersIT {
 
     /** Tasks on the consumers' processing lists (their leases), all servers together. */
     private static long held(Jedis redis) {
-        return redis.smembers(KEYS.consumers()).stream().mapToLong(id -> redis.llen(KEYS.processing(id))).sum();
+        return held(redis, redis.smembers(KEYS.consumers()));
+    }
+
+    /** Tasks on these consumers' processing lists. */
+    private static long held(Jedis redis, Collection<String> consumerIds) {
+        return consumerIds.stream().mapToLong(id -> redis.llen(KEYS.processing(id))).sum();
+    }
+
+    /** Tasks these consumers ran to success, as their records count them. */
+    private static long processed(Jedis redis, Collection<String> consumerIds) {
+        return consumerIds.stream().map(id -> redis.hget(KEYS.consumer(id), "processed"))
+                .mapToLong(count -> count == null ? 0 : Long.parseLong(count)).sum();
+    }
+
+    /** Consumers registered now that were not in {@code before}: those of a server that just started. */
+    private static Set<String> newlyRegistered(Jedis redis, Set<String> before) {
+        Set<String> now = new HashSet<>(redis.smembers(KEYS.consumers()));
+        now.removeAll(before);
+        return now;
     }
 
     /** What each server ran since {@code earlier} (the test's own server ran tasks in the other test too). */
