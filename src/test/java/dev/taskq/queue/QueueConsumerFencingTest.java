@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.args.ListDirection;
 import redis.embedded.RedisServer;
 
 /**
@@ -108,6 +109,28 @@ class QueueConsumerFencingTest {
         Start start = other.start(task, again, Instant.now());
 
         assertEquals("<late@example.com>", start.earlierResult(), "the copy is acknowledged without a second mail");
+    }
+
+    @Test
+    void aStrayOnTheConsumersListGoesBackToTheQueueWithItsNextOutcome() throws Exception {
+        QueueConsumer consumer = consumer("cut", port);
+        Task first = enqueue();
+        Task stray = enqueue();
+        String entry = consumer.takeBlocking();
+        assertEquals(first.id(), TaskCodec.decode(entry).id());
+        consumer.start(first, entry, Instant.now());
+        // A take sent before a network cut and delivered after it healed: it lands on the consumer's list, under
+        // a live heartbeat, while the consumer runs something else.
+        String strayEntry = probe.lmove(keys.ready(), keys.processing("cut"), ListDirection.RIGHT, ListDirection.LEFT);
+        assertEquals(stray.id(), TaskCodec.decode(strayEntry).id());
+
+        Next next = consumer.succeeded(first, entry, "<first@example.com>", 1000, true);
+
+        assertTrue(next.applied());
+        assertEquals(Took.TAKEN, next.took());
+        assertEquals(strayEntry, next.entry(), "the stray went back to the front of the queue and was handed out");
+        assertEquals(List.of("processing"), places(strayEntry), "held once, by the consumer that runs it");
+        assertEquals(1, probe.llen(keys.processing("cut")));
     }
 
     @Test
@@ -250,7 +273,7 @@ class QueueConsumerFencingTest {
         if (probe.lpos(keys.ready(), entry) != null) {
             places.add("ready");
         }
-        for (String consumer : List.of("slow", "other", "lossy", "lossy-start", "parking", "pausing", "dying")) {
+        for (String consumer : List.of("slow", "other", "lossy", "lossy-start", "parking", "pausing", "dying", "cut")) {
             if (probe.lpos(keys.processing(consumer), entry) != null) {
                 places.add("processing");
             }

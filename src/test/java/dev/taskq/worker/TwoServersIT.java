@@ -1,5 +1,6 @@
 package dev.taskq.worker;
 
+import static dev.taskq.testing.Submissions.status;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +19,7 @@ import dev.taskq.web.CrossSiteAdminGuard;
 import jakarta.json.Json;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpResponse;
@@ -99,19 +101,9 @@ class TwoServersIT {
             assertEquals(0, mails(domain).size(), "nothing mailed while paused");
             assertEquals(0, held(redis), "no consumer of either server took a task while paused");
             assertTrue(redis.llen(KEYS.ready()) >= SUBMISSIONS, "every submission waits while paused");
-            URI task = URI.create(accepted(first, "watched@" + domain).headers().firstValue("Location").orElseThrow());
-            String id = task.getPath().substring(task.getPath().lastIndexOf('/') + 1);
-            try (SseClient events = SseClient.open(second.baseUri().resolve("api/tasks/" + id + "/events"))) {
-                assertEquals(200, events.statusCode(), "the second server streams the first one's task");
-                assertEquals("queued", events.next().status());
-                assertEquals(204, operator.delete("api/admin/pause", CSRF).statusCode());
-                await().atMost(Duration.ofMinutes(3)).until(() -> mails(domain).size() >= SUBMISSIONS + 1);
-                SseClient.Event event = events.next();
-                while (event != null && !event.status().equals("succeeded")) {
-                    event = events.next();
-                }
-                assertTrue(event != null, "the second server streamed the success of a task submitted on the first");
-            }
+            // Still paused: a task submitted on the first server streams its events to a client of the second.
+            streamsAcross(first, second, operator, "watched@" + domain);
+            await().atMost(Duration.ofMinutes(3)).until(() -> mails(domain).size() >= SUBMISSIONS + 1);
 
             assertEquals(0, copies(addresses, domain), "no submission mailed twice");
             Map<String, Long> processed = since(earlier, processedByServer(redis));
@@ -173,8 +165,11 @@ class TwoServersIT {
                         .until(() -> newlyRegistered(redis, registered),
                                 ids -> ids.size() == Integer.parseInt(SECOND.get("TASKQ_CONSUMERS")));
                 Http operator = new Http(base).as(TestUsers.ADMIN.name(), TestUsers.PASSWORD);
+                // Live status on the second server: its events subscription is in place before the cut.
+                streamsAcross(new Http(base), cutOff, operator, "watched@" + domain);
                 assertEquals(204, operator.put("api/admin/pause", CSRF).statusCode());
                 List<String> addresses = submit(List.of(new Http(base), second), domain);
+                addresses.add("watched@" + domain);
                 assertEquals(204, operator.delete("api/admin/pause", CSRF).statusCode());
                 await().atMost(Duration.ofMinutes(2)).until(() -> mails(domain).size() >= SUBMISSIONS / 3);
 
@@ -215,6 +210,11 @@ class TwoServersIT {
                     return processed(redis, cutConsumers) > 0;
                 });
                 await().atMost(Duration.ofMinutes(1)).until(() -> recipients(domain).containsAll(addresses));
+                // The subscription's connection, silent since the cut, is given up within two keep-alive rounds
+                // (15 s each) and made again: live status works on that server again.
+                await().atMost(Duration.ofSeconds(45)).until(() -> subscriptions(cutOff) >= 2);
+                streamsAcross(new Http(base), cutOff, operator, "watched-after@" + domain);
+                addresses.add("watched-after@" + domain);
                 await().atMost(Duration.ofMinutes(1)).untilAsserted(() ->
                         assertEquals(0, held(redis), "nothing left on a processing list"));
                 long copies = copies(addresses, domain);
@@ -228,6 +228,36 @@ class TwoServersIT {
                         + refused.stream().filter(recipients(domain)::contains).count());
             }
         }
+    }
+
+    /**
+     * Submits to {@code address} on {@code submitOn} while paused (pausing if need be) and streams the task's events
+     * from {@code streamOn}: its "queued" first (the stream is in place), then, after the resume, its success —
+     * which only the events channel can bring there. Leaves the queue resumed.
+     */
+    private static void streamsAcross(Http submitOn, PayaraMicroServer streamOn, Http operator, String address)
+            throws Exception {
+        assertEquals(204, operator.put("api/admin/pause", CSRF).statusCode());
+        URI task = URI.create(accepted(submitOn, address).headers().firstValue("Location").orElseThrow());
+        String id = task.getPath().substring(task.getPath().lastIndexOf('/') + 1);
+        try (SseClient events = SseClient.open(streamOn.baseUri().resolve("api/tasks/" + id + "/events"))) {
+            assertEquals(200, events.statusCode(), "the second server streams the first one's task");
+            assertEquals("queued", events.next().status());
+            assertEquals(204, operator.delete("api/admin/pause", CSRF).statusCode());
+            // The stream's events are kept as they come; whatever was queued before it runs first.
+            await().atMost(Duration.ofMinutes(3)).until(() -> "succeeded".equals(status(submitOn, task)
+                    .getString("status")));
+            SseClient.Event event = events.next();
+            while (event != null && !event.status().equals("succeeded")) {
+                event = events.next();
+            }
+            assertTrue(event != null, "the second server streamed the success of a task submitted on the first");
+        }
+    }
+
+    /** How often the server's events subscription was made (its log's "Subscribed to" lines). */
+    private static long subscriptions(PayaraMicroServer server) throws IOException {
+        return server.log().lines().filter(line -> line.contains("Subscribed to {" + PREFIX + "}:events")).count();
     }
 
     /** Makes the submissions, alternating between the servers, and returns their addresses. */
