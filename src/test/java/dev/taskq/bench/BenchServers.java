@@ -6,6 +6,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.taskq.testing.AsadminFile;
 import dev.taskq.testing.EmbeddedPayara;
+import dev.taskq.testing.PayaraMicroServer;
 import dev.taskq.testing.TestServers;
 import java.io.File;
 import java.io.IOException;
@@ -125,6 +126,17 @@ final class BenchServers implements AutoCloseable {
                 "redis.url=" + redisUrl() + "\n" + settings);
         glassFish.getDeployer().deploy(war, "--name=" + APP_NAME, "--contextroot=/");
         deployed = true;
+    }
+
+    /**
+     * A second server on the same Redis and SMTP server: Payara Micro, in a process of its own, running the benchmark
+     * WAR with these settings. The caller stops it before {@link #undeploy()} empties Redis.
+     */
+    PayaraMicroServer startSecondServer(Path packagedWar, String settings) throws IOException {
+        Path directory = Files.createDirectories(workDirectory.resolve("second-server"));
+        File war = BenchDeployment.write(packagedWar, directory, "redis.url=" + redisUrl() + "\n" + settings);
+        return PayaraMicroServer.startWar("bench-second", war, Map.of("SMTP_HOST", "127.0.0.1",
+                "SMTP_PORT", String.valueOf(smtpPort()), "MAIL_FROM", MAIL_FROM));
     }
 
     /** Undeploys (the consumers stop and return what they hold) and empties Redis and the mailbox. */

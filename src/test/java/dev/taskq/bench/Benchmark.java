@@ -5,6 +5,7 @@ import dev.taskq.mail.ConfirmationMailHandler;
 import dev.taskq.queue.RedisKeys;
 import dev.taskq.queue.Task;
 import dev.taskq.queue.TaskCodec;
+import dev.taskq.testing.PayaraMicroServer;
 import dev.taskq.testing.RedisClusterGroup;
 import dev.taskq.testing.SentinelGroup;
 import dev.taskq.testing.TestServers;
@@ -22,10 +23,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.args.ListDirection;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -382,8 +385,9 @@ public final class Benchmark {
     // ------------------------------------------------------------------------------------------------ h. scale-out
 
     /**
-     * h. The drain on a Redis Cluster of three masters (with a replica each; the queue's keys on one of them, there
-     * are no partitions) beside the same drain on one Redis, 4 consumers; and the time from a master's SIGKILL to
+     * h. The drain by two server processes on one Redis; the drain on a Redis Cluster of three masters (with a replica each; the queue's keys on one of them, there
+     * are no partitions), and behind Sentinels (a master and a replica), each beside the same drain on one Redis,
+     * 4 consumers; and the time from a master's SIGKILL to
      * the first task taken on the node that replaces it, behind Sentinels and on the cluster, beside the time Redis
      * itself took to promote that node.
      */
@@ -393,7 +397,15 @@ public final class Benchmark {
         servers.deploy(packagedWar, "taskq.consumers=4\n");
         timeDrain(Math.min(scaleTasks, 20_000), NoopHandler.TYPE, Map.of(), false, new CpuMeter(servers));
         double single = scaleTasks / timeDrain(scaleTasks, NoopHandler.TYPE, Map.of(), false, new CpuMeter(servers));
+        double twoServers;
+        try (PayaraMicroServer second = servers.startSecondServer(packagedWar, "taskq.consumers=4\n")) {
+            timeDrain(Math.min(scaleTasks, 20_000), NoopHandler.TYPE, Map.of(), false, new CpuMeter(servers));
+            twoServers = scaleTasks / timeDrain(scaleTasks, NoopHandler.TYPE, Map.of(), false, new CpuMeter(servers));
+        }
         servers.undeploy();
+        report.add(new Report.Row("drain.servers2", "h", "drain no-op tasks/s by two server processes (embedded"
+                + " Payara and Payara Micro, 4 consumers each) on one Redis", twoServers, single, "tasks/s",
+                "embedded Payara alone, 4 consumers", "", null));
 
         String tag = "{taskq}";
         double clustered;
@@ -414,15 +426,20 @@ public final class Benchmark {
                 + " so one master), 4 consumers", clustered, single, "tasks/s", "the same on one Redis", "", null));
 
         Recovery sentinelRecovery;
+        double replicated;
         try (SentinelGroup sentinels = new SentinelGroup()) {
             servers.deploy(packagedWar, "taskq.consumers=4\nredis.sentinels=" + sentinels.sentinelList()
                     + "\nredis.sentinel-master=" + SentinelGroup.MASTER + "\n");
             try (Jedis master = sentinels.connectMaster()) {
+                fill(master, scaleTasks, NoopHandler.TYPE, Map.of());
+                replicated = scaleTasks / drainFilled(master, scaleTasks, false, new CpuMeter(servers));
                 sentinelRecovery = recovery(master, sentinels.replicaPort(), false, sentinels::killMaster);
             } finally {
                 servers.undeploy();
             }
         }
+        report.add(new Report.Row("drain.sentinel", "h", "drain no-op tasks/s behind Sentinels (a master and a replica),"
+                + " 4 consumers", replicated, single, "tasks/s", "the same on one Redis", "", null));
         for (Map.Entry<String, Recovery> figure : Map.of("failover.recovery_s", sentinelRecovery,
                 "failover.cluster.recovery_s", clusterRecovery).entrySet()) {
             Recovery r = figure.getValue();
@@ -454,32 +471,51 @@ public final class Benchmark {
         AtomicLong promotedAt = new AtomicLong();
         AtomicLong tookAt = new AtomicLong();
         AtomicLong killedAt = new AtomicLong();
+        AtomicReference<Exception> lastError = new AtomicReference<>();
         Thread watcher = new Thread(() -> {
-            try (Jedis replica = new Jedis("127.0.0.1", replicaPort)) {
-                if (clusterNode) {
-                    replica.readonly(); // a cluster replica answers reads of its master's slots only after this
-                }
-                long lengthAtPromotion = 0;
-                while (tookAt.get() == 0) {
+            long lengthAtPromotion = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            Jedis replica = null;
+            while (tookAt.get() == 0 && System.nanoTime() < deadline) {
+                try {
+                    if (replica == null) {
+                        replica = new Jedis("127.0.0.1", replicaPort);
+                        if (clusterNode) {
+                            replica.readonly(); // a cluster replica answers reads of its master's slots only then
+                        }
+                    }
                     if (promotedAt.get() == 0) {
                         if (killedAt.get() != 0 && replica.info("replication").contains("role:master")) {
-                            promotedAt.set(System.nanoTime());
+                            long promoted = System.nanoTime();
                             lengthAtPromotion = replica.llen(KEYS.ready());
+                            promotedAt.set(promoted);
                         }
                     } else if (replica.llen(KEYS.ready()) < lengthAtPromotion) {
                         tookAt.set(System.nanoTime());
                     }
-                    LockSupport.parkNanos(1_000_000);
+                } catch (JedisException e) {
+                    // CLUSTERDOWN while the cluster fails over, or the connection closed by the promotion (the
+                    // Sentinels kill the promoted node's clients): look again, on a new connection.
+                    lastError.set(e);
+                    if (replica != null) {
+                        replica.close();
+                        replica = null;
+                    }
                 }
+                LockSupport.parkNanos(1_000_000);
+            }
+            if (replica != null) {
+                replica.close();
             }
         }, "bench-failover-watch");
         watcher.setDaemon(true);
         watcher.start();
         killedAt.set(System.nanoTime());
         kill.run();
-        watcher.join(Duration.ofSeconds(60).toMillis());
+        watcher.join();
         if (tookAt.get() == 0) {
-            throw new IllegalStateException("no task was taken on the promoted replica within 60 s");
+            throw new IllegalStateException("no task was taken on the promoted replica within 90 s (promoted: "
+                    + (promotedAt.get() != 0) + ")", lastError.get());
         }
         return new Recovery((promotedAt.get() - killedAt.get()) / 1e9, (tookAt.get() - killedAt.get()) / 1e9);
     }

@@ -61,8 +61,28 @@ public final class PayaraMicroServer implements AutoCloseable {
         return start(name, settings, mailSessionFile, List.of(), List.of(), jvmOptions);
     }
 
+    /**
+     * Payara Micro running {@code war} (not the packaged one, e.g. the benchmark's) with exactly this environment:
+     * the Redis and SMTP server are the caller's, not {@link TestServers}'.
+     */
+    public static PayaraMicroServer startWar(String name, File war, Map<String, String> environment) {
+        return start(name, war, environment, MAIL_SESSION, List.of(), List.of(), List.of());
+    }
+
     private static PayaraMicroServer start(String name, Map<String, String> settings, Path mailSessionFile,
                                            List<Path> morePostBootFiles, List<Path> libraries,
+                                           List<String> jvmOptions) {
+        Map<String, String> environment = new java.util.HashMap<>(Map.of("REDIS_URL", TestServers.get().redisUrl(),
+                "SMTP_HOST", "127.0.0.1",
+                "SMTP_PORT", String.valueOf(TestServers.get().greenMail().getSmtp().getPort()),
+                "MAIL_FROM", TestServers.MAIL_FROM));
+        environment.putAll(settings);
+        return start(name, new File("target/taskq.war"), environment, mailSessionFile, morePostBootFiles, libraries,
+                jvmOptions);
+    }
+
+    private static PayaraMicroServer start(String name, File war, Map<String, String> environment,
+                                           Path mailSessionFile, List<Path> morePostBootFiles, List<Path> libraries,
                                            List<String> jvmOptions) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run the tests with ./mvnw verify");
@@ -89,16 +109,11 @@ public final class PayaraMicroServer implements AutoCloseable {
         for (Path library : libraries) {
             command.addAll(List.of("--addLibs", library.toAbsolutePath().toString()));
         }
-        command.addAll(List.of("--deploy", new File("target/taskq.war").getAbsolutePath(), "--contextroot", "/"));
+        command.addAll(List.of("--deploy", war.getAbsolutePath(), "--contextroot", "/"));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        Map<String, String> env = builder.environment();
-        env.put("REDIS_URL", TestServers.get().redisUrl());
-        env.put("SMTP_HOST", "127.0.0.1");
-        env.put("SMTP_PORT", String.valueOf(TestServers.get().greenMail().getSmtp().getPort()));
-        env.put("MAIL_FROM", TestServers.MAIL_FROM);
-        env.putAll(settings);
+        builder.environment().putAll(environment);
         try {
             PayaraMicroServer server = new PayaraMicroServer(builder.start(), port, log);
             // Micro answers 404 before the WAR is deployed: wait for the form page itself.
