@@ -24,6 +24,7 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class QueueConsumer implements AutoCloseable {
 
     private static final int MAX_TEXT = 2000;
+    private static final int SWEEP_EVERY_EMPTY_POPS = 10;
     private static final JsonProvider JSON = JsonProvider.provider();
 
     private static final LuaScript TAKE = LuaScript.load("take");
@@ -72,6 +73,8 @@ public final class QueueConsumer implements AutoCloseable {
     private volatile Jedis connection;
     /** The entry this consumer holds and runs (kept when a new connection puts back what lost replies left). */
     private String held;
+    /** Blocking pops in a row that found nothing; every so many, the idle consumer sweeps its list for strays. */
+    private int emptyPops;
     /** Set by {@link #closeForGood()}: no command may reopen a connection any more. */
     private volatile boolean closedForGood;
 
@@ -107,6 +110,11 @@ public final class QueueConsumer implements AutoCloseable {
                 ListDirection.RIGHT, ListDirection.LEFT, RedisEndpoint.BLOCKING_POP_SECONDS));
         if (entry != null) {
             held = entry;
+            emptyPops = 0;
+        } else if (++emptyPops % SWEEP_EVERY_EMPTY_POPS == 0) {
+            // Idle, so nothing of this consumer's is on its list: whatever is there is a stray (see the outcome
+            // scripts' finish), put back at the front of the queue. One LRANGE when there is none.
+            withConnection(jedis -> TaskMoves.heldBy(jedis, keys, consumerId, true, false, held));
         }
         return entry;
     }

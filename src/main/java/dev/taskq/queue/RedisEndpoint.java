@@ -46,6 +46,12 @@ final class RedisEndpoint {
     /** Longest wait for the reply to a blocking pop: its own wait plus the ordinary socket timeout. */
     static final int BLOCKING_SOCKET_TIMEOUT_MILLIS = BLOCKING_POP_SECONDS * 1000 + SOCKET_TIMEOUT_MILLIS;
 
+    /**
+     * Longest silence on a subscribed connection before it is taken for dead: three times the period of the
+     * keep-alive message every server publishes on the events channel (15 s, TaskEventHub), so a live connection
+     * never reaches it.
+     */
+    static final int SUBSCRIPTION_READ_TIMEOUT_MILLIS = 45_000;
     /** How often a cluster's pool reads which node serves which slot (Jedis' own thread). */
     static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(1);
 
@@ -163,6 +169,10 @@ final class RedisEndpoint {
 
     /** Client settings; the client name shows who holds a connection in Redis' {@code CLIENT LIST}. */
     JedisClientConfig clientConfig(String clientName) {
+        return clientConfig(clientName, BLOCKING_SOCKET_TIMEOUT_MILLIS);
+    }
+
+    private JedisClientConfig clientConfig(String clientName, int blockingTimeoutMillis) {
         DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
                 .user(JedisURIHelper.getUser(uri))
                 .password(JedisURIHelper.getPassword(uri))
@@ -172,8 +182,9 @@ final class RedisEndpoint {
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
                 .connectionTimeoutMillis(SOCKET_TIMEOUT_MILLIS)
                 .socketTimeoutMillis(SOCKET_TIMEOUT_MILLIS)
-                // Jedis waits forever for a blocking command's reply unless told otherwise.
-                .blockingSocketTimeoutMillis(BLOCKING_SOCKET_TIMEOUT_MILLIS);
+                // Jedis waits forever for a blocking command's reply unless told otherwise; a subscribed
+                // connection's reads wait this long too.
+                .blockingSocketTimeoutMillis(blockingTimeoutMillis);
         if (tls != null) {
             builder.ssl(true).sslSocketFactory(tls.socketFactory()).sslParameters(RedisTls.parameters());
         }
@@ -187,6 +198,10 @@ final class RedisEndpoint {
      * client — and a consumer cut off at shutdown could reach Redis again.
      */
     Jedis openConnection(String clientName, String key) {
+        return open(clientName, key, BLOCKING_SOCKET_TIMEOUT_MILLIS);
+    }
+
+    private Jedis open(String clientName, String key, int blockingTimeoutMillis) {
         HostAndPort address;
         if (clusterNodes != null) {
             address = masterOf(key);
@@ -197,7 +212,16 @@ final class RedisEndpoint {
         } else {
             throw new IllegalStateException("with Sentinels, a pool must be made first: it follows the master");
         }
-        return new Jedis(new SingleUseConnection(address, clientConfig(clientName)));
+        return new Jedis(new SingleUseConnection(address, clientConfig(clientName, blockingTimeoutMillis)));
+    }
+
+    /**
+     * As {@link #openConnection}, for a subscriber: a subscribed connection reads with the blocking timeout, which
+     * here is {@link #SUBSCRIPTION_READ_TIMEOUT_MILLIS} (keep-alive messages arrive well within it) rather than a
+     * blocking pop's few seconds, which a quiet channel would outlast.
+     */
+    Jedis openSubscriberConnection(String clientName, String key) {
+        return open(clientName, key, SUBSCRIPTION_READ_TIMEOUT_MILLIS);
     }
 
     /**

@@ -71,6 +71,18 @@ public class RedisTaskQueue {
         return hash.isEmpty() ? Optional.empty() : Optional.of(TaskRecord.fromHash(hash));
     }
 
+    /**
+     * Publishes the keep-alive message on the events channel (see {@link TaskEventSubscription#KEEP_ALIVE}); an
+     * outage is left to the subscription to notice. Never throws.
+     */
+    public void publishKeepAlive() {
+        try {
+            client.publish(keys.events(), TaskEventSubscription.KEEP_ALIVE);
+        } catch (JedisException e) {
+            // Redis is away: the subscription finds out by itself.
+        }
+    }
+
     /** The pool, for the other Redis-facing classes of this package (dead letters, statistics). */
     UnifiedJedis client() {
         return client;

@@ -22,6 +22,13 @@ public final class TaskEventSubscription implements Runnable {
     /** Client name of the connection (Redis' CLIENT LIST) and name of the thread while it runs. */
     public static final String NAME = "taskq-events";
 
+    /**
+     * What servers publish on the channel every keep-alive round ({@link RedisTaskQueue#publishKeepAlive()}), so
+     * that a live subscription never stays silent for {@link RedisEndpoint#SUBSCRIPTION_READ_TIMEOUT_MILLIS}: one
+     * that does is dead (a network cut: no FIN, no RST), times out and is made again. Not an event: ignored here.
+     */
+    static final String KEEP_ALIVE = "keep-alive";
+
     /** Told what arrives; called on the subscription's thread, so it must return quickly. */
     public interface Listener {
 
@@ -43,8 +50,12 @@ public final class TaskEventSubscription implements Runnable {
 
     /** Subscribes where {@code queue} writes: the same Redis (with Sentinels, the master its pool follows). */
     public TaskEventSubscription(RedisTaskQueue queue, Listener listener) {
-        this.endpoint = queue.endpoint();
-        this.channel = queue.keys().events();
+        this(queue.endpoint(), queue.keys().events(), listener);
+    }
+
+    TaskEventSubscription(RedisEndpoint endpoint, String channel, Listener listener) {
+        this.endpoint = endpoint;
+        this.channel = channel;
         this.listener = listener;
     }
 
@@ -101,37 +112,10 @@ public final class TaskEventSubscription implements Runnable {
         closeConnection();
     }
 
-    /**
-     * Takes the connection for dead if it gave no sign of life (a reply to the subscription, an event, a PONG)
-     * since the last call, and closes it: the run loop subscribes again. Otherwise sends a PING, answered before
-     * the next call. A subscribed connection reads without a timeout, so without this a peer gone without FIN or
-     * RST (a network cut) would hold it — and live status on this server — for good. Called every few seconds
-     * from another thread; never throws.
-     */
-    public void checkAlive() {
-        Subscriber current = pubSub;
-        if (current == null || connection.get() == null) {
-            return;
-        }
-        if (!current.alive) {
-            LOG.warning("Redis events subscription gave no sign of life since the last check; reconnecting");
-            closeConnection();
-            return;
-        }
-        current.alive = false;
-        if (current.isSubscribed()) {
-            try {
-                current.ping();
-            } catch (RuntimeException e) {
-                closeConnection(); // the run loop sees the broken connection and subscribes again
-            }
-        }
-    }
-
     private void subscribe(Subscriber subscriber) {
-        Jedis jedis = endpoint.openConnection(NAME, channel);
-        pubSub = subscriber; // before the connection: checkAlive() looks at this subscriber once it sees one
+        Jedis jedis = endpoint.openSubscriberConnection(NAME, channel);
         connection.set(jedis);
+        pubSub = subscriber;
         // stop() may have run while the connection was opened: it set the flag before looking at the connection.
         if (isStopped()) {
             return;
@@ -166,25 +150,19 @@ public final class TaskEventSubscription implements Runnable {
     private final class Subscriber extends JedisPubSub {
 
         private volatile boolean wasSubscribed;
-        /** Cleared by {@link #checkAlive()}, set by anything Redis sends; a new connection starts alive. */
-        private volatile boolean alive = true;
 
         @Override
         public void onSubscribe(String subscribedChannel, int count) {
             LOG.info(() -> "Subscribed to " + subscribedChannel);
             wasSubscribed = true;
-            alive = true;
             listener.subscribed();
         }
 
         @Override
-        public void onPong(String pattern) {
-            alive = true;
-        }
-
-        @Override
         public void onMessage(String messageChannel, String message) {
-            alive = true;
+            if (KEEP_ALIVE.equals(message)) {
+                return;
+            }
             TaskEvent.parse(message).ifPresentOrElse(listener::received,
                     () -> LOG.warning(() -> "Ignored a malformed event on " + messageChannel));
         }

@@ -172,7 +172,7 @@ public class TaskEventHub implements TaskEventSubscription.Listener {
     /** Never throws: an exception would cancel the schedule. */
     private void keepAlive() {
         try {
-            subscription.checkAlive();
+            queue.publishKeepAlive();
             everyWatcher().forEach(TaskWatcher::keepAlive);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Keep-alive of task watchers failed", e);

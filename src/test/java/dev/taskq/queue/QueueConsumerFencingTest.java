@@ -134,6 +134,24 @@ class QueueConsumerFencingTest {
     }
 
     @Test
+    void anIdleConsumerPutsAStrayOnItsListBackAndTakesItWithinTenEmptyPops() throws Exception {
+        QueueConsumer consumer = consumer("cut", port);
+        // Connected (a new connection puts strays back by itself) and idle: nothing waits.
+        assertNull(consumer.takeBlocking());
+        Task stray = enqueue();
+        String strayEntry = probe.lmove(keys.ready(), keys.processing("cut"), ListDirection.RIGHT, ListDirection.LEFT);
+
+        String taken = null;
+        for (int pop = 0; pop < 11 && taken == null; pop++) {
+            taken = consumer.takeBlocking(); // a second each while nothing waits
+        }
+
+        assertEquals(strayEntry, taken, "the stray was put back and taken again: " + stray.id());
+        assertEquals(List.of("processing"), places(strayEntry));
+        assertEquals(1, probe.llen(keys.processing("cut")));
+    }
+
+    @Test
     void anOutcomeRepeatedAfterItsReplyWasLostIsNotAppliedTwice() throws Exception {
         TcpProxy proxy = new TcpProxy(port);
         toClose.add(proxy);

@@ -210,9 +210,9 @@ class TwoServersIT {
                     return processed(redis, cutConsumers) > 0;
                 });
                 await().atMost(Duration.ofMinutes(1)).until(() -> recipients(domain).containsAll(addresses));
-                // The subscription's connection, silent since the cut, is given up within two keep-alive rounds
-                // (15 s each) and made again: live status works on that server again.
-                await().atMost(Duration.ofSeconds(45)).until(() -> subscriptions(cutOff) >= 2);
+                // The subscription's connection, silent since the cut (its keep-alive PINGs unanswered), times out
+                // 45 s after the last thing it heard and is made again: live status works on that server again.
+                await().atMost(Duration.ofSeconds(60)).until(() -> subscriptions(cutOff) >= 2);
                 streamsAcross(new Http(base), cutOff, operator, "watched-after@" + domain);
                 addresses.add("watched-after@" + domain);
                 await().atMost(Duration.ofMinutes(1)).untilAsserted(() ->
