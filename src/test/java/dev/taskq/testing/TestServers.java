@@ -27,6 +27,9 @@ import redis.embedded.core.ExecutableProvider;
  * pom.xml); without them (a test started from an IDE) free ports are taken and published as system properties, which
  * embedded Payara's mail session reads instead (see {@link AsadminFile}).
  *
+ * <p>With REDIS_CLUSTER (the {@code redis-cluster} profile) it is a Redis Cluster on those ports instead
+ * ({@link RedisClusterGroup}), and the tests' probes use the master that serves {@code {taskq}}.
+ *
  * <p>With a {@code rediss://} REDIS_URL (the {@code redis-tls} profile of pom.xml) the redis-server serves TLS on that
  * URL's port, asks for a client certificate there, and knows the URL's user through README's {@code ACL SETUSER} line
  * ({@value #ACL_FILE}); the tests' own probes use a plain port ({@code taskq.test.redis.plain-port}) as the default
@@ -45,6 +48,8 @@ public final class TestServers {
 
     private static TestServers instance;
 
+    /** Null unless the redis-cluster profile is on; then {@link #redis} is null. */
+    private final RedisClusterGroup cluster;
     private final RedisServer redis;
     private final int redisPort;
     private final String appRedisUrl;
@@ -53,7 +58,18 @@ public final class TestServers {
 
     private TestServers() throws IOException {
         String redisUrl = System.getenv("REDIS_URL");
-        if (redisUrl != null && redisUrl.startsWith("rediss://")) {
+        String clusterNodes = System.getenv("REDIS_CLUSTER");
+        if (clusterNodes != null) {
+            // The redis-cluster profile: the application is given the nodes; the tests look into the master that
+            // serves the default prefix's hash tag.
+            List<Integer> ports = Arrays.stream(clusterNodes.split(","))
+                    .map(node -> Integer.parseInt(node.substring(node.lastIndexOf(':') + 1))).toList();
+            cluster = new RedisClusterGroup(ports);
+            redis = null;
+            redisPort = cluster.masterPortOf("{taskq}");
+            appRedisUrl = redisUrl;
+        } else if (redisUrl != null && redisUrl.startsWith("rediss://")) {
+            cluster = null;
             URI uri = URI.create(redisUrl);
             redisPort = Integer.parseInt(System.getProperty("taskq.test.redis.plain-port"));
             try {
@@ -69,6 +85,7 @@ public final class TestServers {
             createAclUser(redisPort, user[0], user[1]);
             appRedisUrl = redisUrl;
         } else {
+            cluster = null;
             redisPort = redisUrl != null ? URI.create(redisUrl).getPort() : freePort();
             redis = startRedis(redisPort);
             appRedisUrl = "redis://127.0.0.1:" + redisPort;
@@ -213,9 +230,15 @@ public final class TestServers {
     private void stop() {
         greenMail.stop();
         try {
-            redis.stop();
+            if (cluster != null) {
+                cluster.close();
+            } else {
+                redis.stop();
+            }
         } catch (IOException e) {
             // The JVM is exiting; nothing more to do.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
