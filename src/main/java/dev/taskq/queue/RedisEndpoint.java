@@ -17,6 +17,7 @@ import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.JedisClusterCRC16;
 import redis.clients.jedis.util.JedisURIHelper;
 
@@ -233,9 +234,17 @@ final class RedisEndpoint {
         if (cluster == null) {
             throw new IllegalStateException("on a cluster, a pool must be made first: it knows the slots");
         }
-        cluster.refreshClusterTopology();
-        try (Connection pooled = cluster.getConnectionFromSlot(JedisClusterCRC16.getSlot(key))) {
-            return pooled.getHostAndPort();
+        try {
+            cluster.refreshClusterTopology();
+            try (Connection pooled = cluster.getConnectionFromSlot(JedisClusterCRC16.getSlot(key))) {
+                return pooled.getHostAndPort();
+            }
+        } catch (JedisConnectionException e) {
+            throw e;
+        } catch (JedisException e) {
+            // E.g. no pooled connection to borrow, or no node known for the slot: as good as unreachable.
+            throw new JedisConnectionException("the cluster's master for " + key + " is not known: " + e.getMessage(),
+                    e);
         }
     }
 

@@ -172,8 +172,9 @@ public class TaskEventHub implements TaskEventSubscription.Listener {
     /** Never throws: an exception would cancel the schedule. */
     private void keepAlive() {
         try {
-            queue.publishKeepAlive();
             everyWatcher().forEach(TaskWatcher::keepAlive);
+            // After the streams' own keep-alive: on a failing cluster this can take seconds.
+            queue.publishKeepAlive();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Keep-alive of task watchers failed", e);
         }

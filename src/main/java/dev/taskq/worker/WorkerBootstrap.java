@@ -90,6 +90,10 @@ public class WorkerBootstrap {
     private ScheduledFuture<?> upkeep;
     private ScheduledFuture<?> probes;
     private int upkeepRuns;
+    /** Set by the heartbeat schedule while heartbeats fail; read by the upkeep. */
+    private volatile boolean heartbeatsFailing;
+    /** System.nanoTime() before which the upkeep reaps nobody: one lease after heartbeats came back. */
+    private volatile long reapNotBefore = System.nanoTime();
     private int heartbeatRuns;
     private int generation;
     private volatile State state = State.NEW;
@@ -128,8 +132,22 @@ public class WorkerBootstrap {
         try {
             boolean describe = heartbeatRuns++ % REAP_EVERY == 0;
             queue.heartbeat(consumerIds(), describe ? descriptions() : Map.of());
+            if (heartbeatsFailing) {
+                heartbeatsFailing = false;
+                // Every server's leases may have lapsed meanwhile (a failover longer than the lease): give the
+                // live ones a lease's time to beat again before this server takes over anyone's tasks.
+                reapNotBefore = System.nanoTime() + settings.heartbeatTtl().toNanos();
+                LOG.info("Consumer heartbeats reach Redis again; reaping resumes after one lease");
+            }
         } catch (QueueUnavailableException e) {
-            // The consumer loops log the outage; heartbeats resume with Redis.
+            // The consumer loops log an outage; this also covers heartbeats refused while the consumers work (a
+            // cluster pipeline sent to a node that lost the queue's slot).
+            if (!heartbeatsFailing) {
+                heartbeatsFailing = true;
+                LOG.warning(() -> "Consumer heartbeats are not reaching Redis (" + e.getMessage() + "); after "
+                        + settings.heartbeatTtl().toSeconds() + " s other servers may take over the tasks running"
+                        + " here");
+            }
         } catch (Throwable e) {
             LOG.log(Level.SEVERE, "Consumer heartbeats failed; will try again", e);
         }
@@ -142,7 +160,7 @@ public class WorkerBootstrap {
             Set<String> paused = pausedTaskTypes().keySet();
             // Parked tasks of a type paused here are left for other servers (or for when this one resumes).
             queue.promoteDue(handlers.types().stream().filter(type -> !paused.contains(type)).toList());
-            if (upkeepRuns++ % REAP_EVERY == 0) {
+            if (upkeepRuns++ % REAP_EVERY == 0 && System.nanoTime() - reapNotBefore >= 0) {
                 long recovered = queue.reapOrphans();
                 if (recovered > 0) {
                     LOG.warning(() -> "Re-queued " + recovered + " tasks held by consumers that stopped beating");

@@ -134,6 +134,32 @@ class QueueConsumerFencingTest {
     }
 
     @Test
+    void aLateOutcomeFromTheConsumersOldConnectionLeavesTheTaskItRunsNowWhereItIs() throws Exception {
+        // The consumer's connection from before a network cut, on which an outcome is delivered late.
+        QueueConsumer old = consumer("cut", port);
+        probe.set(keys.paused(), "test");
+        assertEquals(Took.PAUSED, old.take().took());
+        probe.del(keys.paused());
+        // After the cut: a new connection, which records the first task and runs the second.
+        QueueConsumer current = consumer("cut", port);
+        Task first = enqueue();
+        Task second = enqueue();
+        String entry = current.takeBlocking();
+        current.start(first, entry, Instant.now());
+        Next next = current.succeeded(first, entry, "<first@example.com>", 1000, true);
+        assertEquals(Took.TAKEN, next.took());
+        assertEquals(second.id(), TaskCodec.decode(next.entry()).id());
+        current.start(second, next.entry(), Instant.now());
+        probe.set(keys.paused(), "test");
+
+        Next late = old.succeeded(first, entry, "<first@example.com>", 1000, true);
+
+        assertFalse(late.applied());
+        assertEquals(Took.PAUSED, late.took());
+        assertEquals(List.of("processing"), places(next.entry()), "the running task stays on its consumer's list");
+    }
+
+    @Test
     void anIdleConsumerPutsAStrayOnItsListBackAndTakesItWithinTenEmptyPops() throws Exception {
         QueueConsumer consumer = consumer("cut", port);
         // Connected (a new connection puts strays back by itself) and idle: nothing waits.

@@ -210,8 +210,8 @@ class TwoServersIT {
                     return processed(redis, cutConsumers) > 0;
                 });
                 await().atMost(Duration.ofMinutes(1)).until(() -> recipients(domain).containsAll(addresses));
-                // The subscription's connection, silent since the cut (its keep-alive PINGs unanswered), times out
-                // 45 s after the last thing it heard and is made again: live status works on that server again.
+                // The subscription's connection, silent since the cut (no event, no keep-alive message gets through),
+                // times out 45 s after the last thing it heard and is made again: live status works there again.
                 await().atMost(Duration.ofSeconds(60)).until(() -> subscriptions(cutOff) >= 2);
                 streamsAcross(new Http(base), cutOff, operator, "watched-after@" + domain);
                 addresses.add("watched-after@" + domain);

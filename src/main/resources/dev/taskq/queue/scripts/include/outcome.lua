@@ -40,11 +40,15 @@ end
 
 local function finish(applied)
   if ARGV[1] ~= '1' then return {applied, 0} end
-  -- A consumer runs one task at a time and its entry is gone from its list by now: anything left there is a stray,
-  -- a take whose reply never came back (say, sent just before a network cut and delivered after it healed, when
-  -- the consumer had reconnected and cleared its list). Back to the front of the queue, or it would wait there
-  -- under a live heartbeat, unseen by any reaper.
-  while redis.call('LMOVE', KEYS[1], KEYS[2], 'LEFT', 'RIGHT') do end
+  -- A consumer runs one task at a time, and an outcome that applied proves this call is its current one (it runs
+  -- nothing else until the outcome is recorded): anything left on its list now is a stray, a take whose reply
+  -- never came back (say, sent just before a network cut and delivered after it healed, when the consumer had
+  -- reconnected and cleared its list). Back to the front of the queue, or it would wait there under a live
+  -- heartbeat, unseen by any reaper. An outcome that did not apply may itself be such a late call, sent while the
+  -- consumer runs another task: it sweeps nothing.
+  if applied == 1 then
+    while redis.call('LMOVE', KEYS[1], KEYS[2], 'LEFT', 'RIGHT') do end
+  end
   if redis.call('EXISTS', KEYS[3]) == 1 then return {applied, 3} end
   local entry = redis.call('LMOVE', KEYS[2], KEYS[1], 'RIGHT', 'LEFT')
   if not entry then return {applied, 2} end
