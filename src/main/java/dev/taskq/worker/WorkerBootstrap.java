@@ -133,10 +133,11 @@ public class WorkerBootstrap {
             boolean describe = heartbeatRuns++ % REAP_EVERY == 0;
             queue.heartbeat(consumerIds(), describe ? descriptions() : Map.of());
             if (heartbeatsFailing) {
-                heartbeatsFailing = false;
                 // Every server's leases may have lapsed meanwhile (a failover longer than the lease): give the
-                // live ones a lease's time to beat again before this server takes over anyone's tasks.
+                // live ones a lease's time to beat again before this server takes over anyone's tasks. The time
+                // first: the upkeep reads the flag, then the time.
                 reapNotBefore = System.nanoTime() + settings.heartbeatTtl().toNanos();
+                heartbeatsFailing = false;
                 LOG.info("Consumer heartbeats reach Redis again; reaping resumes after one lease");
             }
         } catch (QueueUnavailableException e) {
@@ -160,7 +161,8 @@ public class WorkerBootstrap {
             Set<String> paused = pausedTaskTypes().keySet();
             // Parked tasks of a type paused here are left for other servers (or for when this one resumes).
             queue.promoteDue(handlers.types().stream().filter(type -> !paused.contains(type)).toList());
-            if (upkeepRuns++ % REAP_EVERY == 0 && System.nanoTime() - reapNotBefore >= 0) {
+            // Not while this server's own heartbeats fail, nor for a lease after they land again (see heartbeat()).
+            if (upkeepRuns++ % REAP_EVERY == 0 && !heartbeatsFailing && System.nanoTime() - reapNotBefore >= 0) {
                 long recovered = queue.reapOrphans();
                 if (recovered > 0) {
                     LOG.warning(() -> "Re-queued " + recovered + " tasks held by consumers that stopped beating");
