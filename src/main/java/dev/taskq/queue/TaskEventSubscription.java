@@ -46,7 +46,7 @@ public final class TaskEventSubscription implements Runnable {
     private final Listener listener;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<Jedis> connection = new AtomicReference<>();
-    private volatile Subscriber pubSub;
+    private volatile JedisPubSub pubSub;
 
     /** Subscribes where {@code queue} writes: the same Redis (with Sentinels, the master its pool follows). */
     public TaskEventSubscription(RedisTaskQueue queue, Listener listener) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskq.queue.QueueConsumer.Started;
+import dev.taskq.testing.FailoverDrain;
 import dev.taskq.testing.SentinelGroup;
 import java.net.URI;
 import java.time.Duration;
@@ -81,11 +82,7 @@ class SentinelFailoverTest {
         drainThrough(redis::failOver);
     }
 
-    private interface Switch {
-        void run() throws Exception;
-    }
-
-    private void drainThrough(Switch switchMaster) throws Exception {
+    private void drainThrough(FailoverDrain.Switch switchMaster) throws Exception {
         List<Thread> threads = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             threads.add(started(new Thread(consume("consumer-" + i), "test-consumer-" + i)));

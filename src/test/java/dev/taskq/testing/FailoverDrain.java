@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.arquillian.container.test.api.Deployer;
 
 /**
  * Submissions over HTTP, one every 20 ms, while Redis' master changes (killed, or handed over): each answer must be
@@ -32,6 +34,30 @@ public final class FailoverDrain {
     }
 
     private FailoverDrain() {
+    }
+
+    /** What changes the master of a group of Redis processes. */
+    public interface GroupSwitch<G> {
+        void run(G group) throws Exception;
+    }
+
+    /**
+     * Starts the group, deploys {@code deployment} (an unmanaged Arquillian deployment that names it), drains
+     * through {@code switchMaster} as {@link #drainThrough(Http, int, Switch)}, prints its figures after
+     * {@code label}, then undeploys and stops the group.
+     */
+    public static <G extends AutoCloseable> void drainThrough(String label, Deployer deployer, String deployment,
+                                                              int submissions, Callable<G> group,
+                                                              GroupSwitch<G> switchMaster) throws Exception {
+        try (G redis = group.call()) {
+            deployer.deploy(deployment);
+            try {
+                Http http = new Http(Deployments.url(deployment));
+                System.out.println(label + ": " + drainThrough(http, submissions, () -> switchMaster.run(redis)));
+            } finally {
+                deployer.undeploy(deployment);
+            }
+        }
     }
 
     /**

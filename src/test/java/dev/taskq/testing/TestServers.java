@@ -18,6 +18,7 @@ import java.util.List;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 import redis.embedded.RedisServer;
+import redis.embedded.core.RedisServerBuilder;
 import redis.embedded.core.ExecutableProvider;
 
 /**
@@ -160,12 +161,7 @@ public final class TestServers {
      * its append-only file, so a restart on the same directory finds everything acknowledged before the stop.
      */
     public static RedisServer startRedis(int port, Path directory, boolean appendOnly) throws IOException {
-        Files.createDirectories(directory);
-        RedisServer server = RedisServer.newRedisServer()
-                .executableProvider(ExecutableProvider.newJarResourceProvider(directory.toFile()))
-                .port(port)
-                .bind("127.0.0.1")
-                .setting("dir " + directory.toAbsolutePath())
+        RedisServer server = onLoopback(port, directory)
                 .settingIf(appendOnly, "appendonly yes")
                 .settingIf(appendOnly, "appendfsync always")
                 .build();
@@ -179,12 +175,7 @@ public final class TestServers {
      */
     public static RedisServer startTlsRedis(int port, int tlsPort, Path directory, TestCa.PemFiles pem,
                                             boolean clientCertificates) throws IOException {
-        Files.createDirectories(directory);
-        RedisServer server = RedisServer.newRedisServer()
-                .executableProvider(ExecutableProvider.newJarResourceProvider(directory.toFile()))
-                .port(port)
-                .bind("127.0.0.1")
-                .setting("dir " + directory.toAbsolutePath())
+        RedisServer server = onLoopback(port, directory)
                 .setting("tls-port " + tlsPort)
                 .setting("tls-cert-file " + pem.certificate())
                 .setting("tls-key-file " + pem.key())
@@ -193,6 +184,16 @@ public final class TestServers {
                 .build();
         server.start();
         return server;
+    }
+
+    /** A redis-server (embedded-redis' binary) on 127.0.0.1:{@code port}, binary and data files in {@code directory}. */
+    private static RedisServerBuilder onLoopback(int port, Path directory) throws IOException {
+        Files.createDirectories(directory);
+        return RedisServer.newRedisServer()
+                .executableProvider(ExecutableProvider.newJarResourceProvider(directory.toFile()))
+                .port(port)
+                .bind("127.0.0.1")
+                .setting("dir " + directory.toAbsolutePath());
     }
 
     /** Runs README's ACL SETUSER line ({@value #ACL_FILE}) on the Redis at {@code port}, with this user and password. */

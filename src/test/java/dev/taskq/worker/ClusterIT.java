@@ -117,20 +117,8 @@ class ClusterIT {
         drainThrough(cluster -> cluster.failOverMasterOf(TAG));
     }
 
-    private interface Switch {
-        void run(RedisClusterGroup cluster) throws Exception;
-    }
-
-    private void drainThrough(Switch switchMaster) throws Exception {
-        try (RedisClusterGroup cluster = new RedisClusterGroup(PORTS)) {
-            deployer.deploy("cluster");
-            try {
-                Http http = new Http(Deployments.url("cluster"));
-                System.out.println("ClusterIT: "
-                        + FailoverDrain.drainThrough(http, SUBMISSIONS, () -> switchMaster.run(cluster)));
-            } finally {
-                deployer.undeploy("cluster");
-            }
-        }
+    private void drainThrough(FailoverDrain.GroupSwitch<RedisClusterGroup> switchMaster) throws Exception {
+        FailoverDrain.drainThrough("ClusterIT", deployer, "cluster", SUBMISSIONS, () -> new RedisClusterGroup(PORTS),
+                switchMaster);
     }
 }

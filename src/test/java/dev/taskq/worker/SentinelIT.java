@@ -2,7 +2,6 @@ package dev.taskq.worker;
 
 import dev.taskq.testing.Deployments;
 import dev.taskq.testing.FailoverDrain;
-import dev.taskq.testing.Http;
 import dev.taskq.testing.SentinelGroup;
 import dev.taskq.testing.TaskqIT;
 import dev.taskq.testing.TestServers;
@@ -47,20 +46,8 @@ class SentinelIT {
         drainThrough(SentinelGroup::failOver);
     }
 
-    private interface Switch {
-        void run(SentinelGroup redis) throws Exception;
-    }
-
-    private void drainThrough(Switch switchMaster) throws Exception {
-        try (SentinelGroup redis = new SentinelGroup(PORTS)) {
-            deployer.deploy("sentinel");
-            try {
-                Http http = new Http(Deployments.url("sentinel"));
-                System.out.println("SentinelIT: "
-                        + FailoverDrain.drainThrough(http, SUBMISSIONS, () -> switchMaster.run(redis)));
-            } finally {
-                deployer.undeploy("sentinel");
-            }
-        }
+    private void drainThrough(FailoverDrain.GroupSwitch<SentinelGroup> switchMaster) throws Exception {
+        FailoverDrain.drainThrough("SentinelIT", deployer, "sentinel", SUBMISSIONS, () -> new SentinelGroup(PORTS),
+                switchMaster);
     }
 }
