@@ -81,6 +81,11 @@ public class TaskqSettings {
     @ConfigProperty(name = "taskq.key-prefix", defaultValue = "taskq")
     String keyPrefix;
 
+    /** Hash tags the queue is spread over (on a Redis Cluster, one per master lets throughput grow with them). */
+    @Inject
+    @ConfigProperty(name = "taskq.queue.partitions", defaultValue = "1")
+    int queuePartitions;
+
     @Inject
     @ConfigProperty(name = "taskq.max-attempts", defaultValue = "25")
     int maxAttempts;
@@ -200,6 +205,7 @@ public class TaskqSettings {
         }
         requireBetween("taskq.redis.min-replicas", redisMinReplicas, 0, 16);
         requireBetween("taskq.consumers", consumers, 1, 64);
+        requireBetween("taskq.queue.partitions", queuePartitions, 1, 16);
         if (!KEY_PREFIX.matcher(keyPrefix).matches()) {
             throw new IllegalStateException("taskq.key-prefix (TASKQ_KEY_PREFIX) must be 1-64 characters of"
                     + " letters, digits, '_', '.', ':' or '-'");
@@ -319,6 +325,11 @@ public class TaskqSettings {
 
     public String keyPrefix() {
         return keyPrefix;
+    }
+
+    /** How many partitions the queue is spread over ({@link dev.taskq.queue.RedisKeys#partitions}). */
+    public int queuePartitions() {
+        return queuePartitions;
     }
 
     /** Runs a task gets in all, the first included. */

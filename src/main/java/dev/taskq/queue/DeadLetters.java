@@ -4,9 +4,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ScanParams;
@@ -44,23 +47,46 @@ public class DeadLetters {
     public record Bulk(int requeued, int skipped, boolean more) implements java.io.Serializable {
     }
 
+    /** Letters {@code offset} to {@code offset + limit - 1}, newest first (with partitions: of all of them). */
     public Page page(int offset, int limit) {
-        RedisKeys keys = queue.keys();
         try {
-            indexMissing();
-            List<Tuple> ids = queue.client().zrevrangeWithScores(keys.deadAt(), offset, offset + limit - 1L);
-            long total = queue.client().hlen(keys.dead());
-            return new Page(letters(ids.stream().map(Tuple::getElement).toList()), total);
+            long total = 0;
+            List<Letter> newest = new ArrayList<>();
+            boolean one = queue.partitions().size() == 1;
+            for (RedisKeys keys : queue.partitions()) {
+                indexMissing(keys);
+                // One partition is read from the offset on; several each from their newest, then merged.
+                for (Tuple tuple : queue.client().zrevrangeWithScores(keys.deadAt(), one ? offset : 0,
+                        offset + limit - 1L)) {
+                    newest.add(new Letter(keys, tuple.getElement(), tuple.getScore()));
+                }
+                total += queue.client().hlen(keys.dead());
+            }
+            List<Letter> shown = newest;
+            if (!one) {
+                newest.sort(Comparator.comparingDouble(Letter::at).reversed());
+                shown = newest.subList(Math.min(offset, newest.size()), Math.min(offset + limit, newest.size()));
+            }
+            return new Page(letters(shown), total);
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }
     }
 
+    /** A dead letter's id, the partition holding it and when it died. */
+    private record Letter(RedisKeys keys, String id, double at) {
+    }
+
     /** One dead letter, if it is (still) there. */
     public java.util.Optional<DeadLetter> find(String id) {
         try {
-            String json = queue.client().hget(queue.keys().dead(), id);
-            return json == null ? java.util.Optional.empty() : java.util.Optional.of(DeadLetter.fromJson(id, json));
+            for (RedisKeys keys : queue.partitions()) {
+                String json = queue.client().hget(keys.dead(), id);
+                if (json != null) {
+                    return java.util.Optional.of(DeadLetter.fromJson(id, json));
+                }
+            }
+            return java.util.Optional.empty();
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }
@@ -68,59 +94,76 @@ public class DeadLetters {
 
     /** Puts one dead task back on the queue with a fresh record (attempts start again from zero). */
     public Requeue requeue(String id) {
-        return switch (requeue(List.of(id), "").get(0).intValue()) {
-            case 1 -> Requeue.REQUEUED;
-            case 2 -> Requeue.NOT_A_TASK;
-            default -> Requeue.NOT_FOUND;
-        };
+        for (RedisKeys keys : queue.partitions()) {
+            switch (requeue(keys, List.of(id), "").get(0).intValue()) {
+                case 1:
+                    return Requeue.REQUEUED;
+                case 2:
+                    return Requeue.NOT_A_TASK;
+                default:
+                    break; // not in this partition
+            }
+        }
+        return Requeue.NOT_FOUND;
     }
 
     /** Deletes a dead letter and its (dead) status record; false when there was no such letter. */
     public boolean delete(String id) {
-        RedisKeys keys = queue.keys();
         try {
-            Object deleted = DELETE.run(queue.client(), List.of(keys.dead(), keys.deadAt(), keys.task(id)),
-                    List.of(id));
-            return Long.valueOf(1).equals(deleted);
+            for (RedisKeys keys : queue.partitions()) {
+                Object deleted = DELETE.run(queue.client(), List.of(keys.dead(), keys.deadAt(), keys.task(id)),
+                        List.of(id));
+                if (Long.valueOf(1).equals(deleted)) {
+                    return true;
+                }
+            }
+            return false;
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }
     }
 
     /**
-     * Re-queues every dead letter (oldest first) whose reason is exactly {@code reason}, or every one when it is
-     * empty, up to {@link #MAX_PER_REQUEST}; letters that are not readable tasks stay.
+     * Re-queues every dead letter (oldest first, partition by partition) whose reason is exactly {@code reason},
+     * or every one when it is empty, up to {@link #MAX_PER_REQUEST}; letters that are not readable tasks stay.
      */
     public Bulk requeueAll(String reason) {
         UnifiedJedis client = queue.client();
-        RedisKeys keys = queue.keys();
         int requeued = 0;
         int skipped = 0;
+        boolean more = false;
         try {
-            indexMissing();
-            while (requeued < MAX_PER_REQUEST) {
-                // Letters left behind stay at the front of the index: look past them.
-                List<String> ids = client.zrange(keys.deadAt(), skipped, skipped + BATCH - 1L);
-                if (ids.isEmpty()) {
-                    return new Bulk(requeued, skipped, false);
-                }
-                for (Long code : requeue(ids, reason)) {
-                    if (code == 1) {
-                        requeued++;
-                    } else if (code != 0) {
-                        skipped++;
+            for (RedisKeys keys : queue.partitions()) {
+                indexMissing(keys);
+                int skippedHere = 0;
+                while (true) {
+                    if (requeued >= MAX_PER_REQUEST) {
+                        more |= client.zcard(keys.deadAt()) > skippedHere;
+                        break;
+                    }
+                    // Letters left behind stay at the front of the index: look past them.
+                    List<String> ids = client.zrange(keys.deadAt(), skippedHere, skippedHere + BATCH - 1L);
+                    if (ids.isEmpty()) {
+                        break;
+                    }
+                    for (Long code : requeue(keys, ids, reason)) {
+                        if (code == 1) {
+                            requeued++;
+                        } else if (code != 0) {
+                            skippedHere++;
+                        }
                     }
                 }
+                skipped += skippedHere;
             }
-            return new Bulk(requeued, skipped, client.zcard(keys.deadAt()) > skipped);
+            return new Bulk(requeued, skipped, more);
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }
     }
 
     @SuppressWarnings("unchecked")
-    private List<Long> requeue(List<String> ids, String reason) {
-        RedisKeys keys = queue.keys();
+    private List<Long> requeue(RedisKeys keys, List<String> ids, String reason) {
         List<String> scriptKeys = new ArrayList<>(List.of(keys.dead(), keys.deadAt(), keys.ready(), keys.events()));
         ids.forEach(id -> scriptKeys.add(keys.task(id)));
         List<String> args = new ArrayList<>(List.of(Instant.now().toString(), reason));
@@ -136,9 +179,8 @@ public class DeadLetters {
      * Letters written before the index existed (an upgraded deployment) are indexed on first sight: the two counts
      * differ only then, since every writer keeps hash and index in step in one atomic step.
      */
-    private void indexMissing() {
+    private void indexMissing(RedisKeys keys) {
         UnifiedJedis client = queue.client();
-        RedisKeys keys = queue.keys();
         if (client.hlen(keys.dead()) <= client.zcard(keys.deadAt())) {
             return;
         }
@@ -166,15 +208,17 @@ public class DeadLetters {
         }
     }
 
-    private List<DeadLetter> letters(List<String> ids) {
-        if (ids.isEmpty()) {
-            return List.of();
+    private List<DeadLetter> letters(List<Letter> shown) {
+        List<Response<String>> json = new ArrayList<>();
+        try (AbstractPipeline pipe = queue.client().pipelined()) {
+            shown.forEach(letter -> json.add(pipe.hget(letter.keys().dead(), letter.id())));
+            pipe.sync();
         }
-        List<String> json = queue.client().hmget(queue.keys().dead(), ids.toArray(String[]::new));
         List<DeadLetter> letters = new ArrayList<>();
-        for (int i = 0; i < ids.size(); i++) {
-            if (json.get(i) != null) {
-                letters.add(DeadLetter.fromJson(ids.get(i), json.get(i)));
+        for (int i = 0; i < shown.size(); i++) {
+            String letter = RedisFailures.reply(json.get(i));
+            if (letter != null) {
+                letters.add(DeadLetter.fromJson(shown.get(i).id(), letter));
             }
         }
         return letters;

@@ -6,10 +6,10 @@ import java.util.List;
  * What one enqueue asks for: tasks to accept all together (or none of them), the quotas they must stay within, and
  * optionally an idempotency key with the fingerprint of the request it belongs to.
  *
- * @param idempotencyKey the key's Redis name ({@link RedisKeys#idempotency(String)}), or null
- * @param fingerprint    identifies the request a key was first used with (a digest of its content)
+ * @param idempotencyDigest a digest of the client's idempotency key ({@link RedisKeys#idempotency(String)}), or null
+ * @param fingerprint       identifies the request a key was first used with (a digest of its content)
  */
-public record EnqueueRequest(List<Task> tasks, List<Quota> quotas, String idempotencyKey, String fingerprint) {
+public record EnqueueRequest(List<Task> tasks, List<Quota> quotas, String idempotencyDigest, String fingerprint) {
 
     public EnqueueRequest {
         if (tasks.isEmpty()) {
@@ -17,7 +17,7 @@ public record EnqueueRequest(List<Task> tasks, List<Quota> quotas, String idempo
         }
         tasks = List.copyOf(tasks);
         quotas = List.copyOf(quotas);
-        if (idempotencyKey != null && fingerprint == null) {
+        if (idempotencyDigest != null && fingerprint == null) {
             throw new IllegalArgumentException("an idempotency key needs the request's fingerprint");
         }
     }

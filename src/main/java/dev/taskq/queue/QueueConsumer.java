@@ -20,11 +20,17 @@ import redis.clients.jedis.exceptions.JedisException;
  * script also takes the next task, so a busy consumer needs two round trips per task: outcome-and-take, and start.
  * After a connection failure the next call opens a new connection and first puts back whatever a lost reply left on
  * the list, except the task being run. Outages surface as {@link QueueUnavailableException}.
+ * <p>
+ * A partitioned queue gives the consumer one lane per partition (its own list, connection and registration there):
+ * an outcome is recorded in the lane its task came from, and the consumer moves on to the next lane when the
+ * current one is empty or has given it {@value #TASKS_PER_LANE} tasks in a row, so every partition is served.
  */
 public final class QueueConsumer implements AutoCloseable {
 
     private static final int MAX_TEXT = 2000;
     private static final int SWEEP_EVERY_EMPTY_POPS = 10;
+    /** Tasks taken from one lane in a row before the next lane gets a turn (a lane change costs a round trip). */
+    static final int TASKS_PER_LANE = 8;
     private static final JsonProvider JSON = JsonProvider.provider();
 
     private static final LuaScript TAKE = LuaScript.load("take");
@@ -62,33 +68,49 @@ public final class QueueConsumer implements AutoCloseable {
     public record Rate(String group, SendRate rate) {
     }
 
+    /** One partition as this consumer sees it: its keys there, and its connection to the partition's master. */
+    private final class Lane {
+        final RedisKeys keys;
+        final String processing;
+        volatile Jedis connection;
+        /** The entry this consumer holds and runs from here (kept when a new connection puts back strays). */
+        String held;
+        /** Blocking pops in a row that found nothing; every so many, the idle consumer sweeps its list here. */
+        int emptyPops;
+
+        Lane(RedisKeys keys) {
+            this.keys = keys;
+            this.processing = keys.processing(consumerId);
+        }
+    }
+
     private final RedisEndpoint endpoint;
-    private final RedisKeys keys;
     private final String consumerId;
     private final Duration succeededRetention;
     private final Duration deadRetention;
     private final Duration heartbeatTtl;
-    private final String processing;
     private final Map<String, Rate> rates;
-    private volatile Jedis connection;
-    /** The entry this consumer holds and runs (kept when a new connection puts back what lost replies left). */
-    private String held;
-    /** Blocking pops in a row that found nothing; every so many, the idle consumer sweeps its list for strays. */
-    private int emptyPops;
+    private final List<Lane> lanes;
+    /** The lane of the task being run (or last run); outcomes and the next take go there. */
+    private Lane lane;
+    /** Tasks taken in a row from {@link #lane}. */
+    private int takenInLane;
+    /** Where the next blocking pop waits, when every lane was found empty (turns round them). */
+    private int blockingLane;
     /** Set by {@link #closeForGood()}: no command may reopen a connection any more. */
     private volatile boolean closedForGood;
 
-    QueueConsumer(RedisEndpoint endpoint, RedisKeys keys, String consumerId,
+    QueueConsumer(RedisEndpoint endpoint, List<RedisKeys> partitions, String consumerId,
                   Duration succeededRetention, Duration deadRetention, Duration heartbeatTtl,
                   Map<String, Rate> rates) {
         this.rates = Map.copyOf(rates);
         this.heartbeatTtl = heartbeatTtl;
         this.endpoint = endpoint;
-        this.keys = keys;
         this.consumerId = consumerId;
         this.succeededRetention = succeededRetention;
         this.deadRetention = deadRetention;
-        this.processing = keys.processing(consumerId);
+        this.lanes = partitions.stream().map(Lane::new).toList();
+        this.lane = lanes.get(0);
     }
 
     public String consumerId() {
@@ -97,24 +119,62 @@ public final class QueueConsumer implements AutoCloseable {
 
     /** Takes the next task if there is one and the queue is not paused; never blocks. */
     public Next take() {
-        return next(TAKE, outcomeKeys(), outcomeArgs(true, ""));
+        return takeFrom(lanes.indexOf(lane));
     }
 
     /**
-     * Waits up to one second for a task and moves it, atomically, onto this consumer's processing list.
+     * Takes from the first lane, from {@code first} on, that has a task; stops at a paused one (all are). A lane
+     * whose master is away (a failover) is passed over: the others' tasks go on; only all away is an outage.
+     */
+    private Next takeFrom(int first) {
+        Next next = null;
+        QueueUnavailableException away = null;
+        for (int i = 0; i < lanes.size(); i++) {
+            Lane candidate = lanes.get((first + i) % lanes.size());
+            Instant now = Instant.now();
+            try {
+                next = next(candidate, TAKE, outcomeKeys(candidate, now), outcomeArgs(true, "", now));
+            } catch (QueueUnavailableException e) {
+                away = e;
+                continue;
+            }
+            if (next.took() != Took.EMPTY) {
+                return next;
+            }
+        }
+        if (next == null) {
+            throw away;
+        }
+        return next;
+    }
+
+    /**
+     * Waits up to one second for a task and moves it, atomically, onto this consumer's processing list (with
+     * partitions: takes from any lane that has one, else waits on one lane, a different one each time).
      *
      * @return the raw entry, or null when none arrived in time
      */
     public String takeBlocking() {
-        String entry = withConnection(jedis -> jedis.blmove(keys.ready(), processing,
+        if (lanes.size() > 1) {
+            Next next = takeFrom(lanes.indexOf(lane) + 1);
+            if (next.took() == Took.TAKEN) {
+                return next.entry();
+            }
+            lane = lanes.get(blockingLane++ % lanes.size());
+            takenInLane = 0;
+        }
+        Lane waitOn = lane;
+        String entry = withConnection(waitOn, jedis -> jedis.blmove(waitOn.keys.ready(), waitOn.processing,
                 ListDirection.RIGHT, ListDirection.LEFT, RedisEndpoint.BLOCKING_POP_SECONDS));
         if (entry != null) {
-            held = entry;
-            emptyPops = 0;
-        } else if (++emptyPops % SWEEP_EVERY_EMPTY_POPS == 0) {
+            waitOn.held = entry;
+            waitOn.emptyPops = 0;
+            takenInLane = 1;
+        } else if (++waitOn.emptyPops % SWEEP_EVERY_EMPTY_POPS == 0) {
             // Idle, so nothing of this consumer's is on its list: whatever is there is a stray (see the outcome
             // scripts' finish), put back at the front of the queue. One LRANGE when there is none.
-            withConnection(jedis -> TaskMoves.heldBy(jedis, keys, consumerId, true, false, held));
+            withConnection(waitOn, jedis -> TaskMoves.heldBy(jedis, waitOn.keys, consumerId, true, false,
+                    waitOn.held));
         }
         return entry;
     }
@@ -125,7 +185,9 @@ public final class QueueConsumer implements AutoCloseable {
      */
     public Start start(Task task, String entry, Instant at) {
         long waitMicros = Math.max(0, Duration.between(task.createdAt(), at).toNanos() / 1000);
-        List<String> keyList = new ArrayList<>(List.of(processing, keys.ready(), keys.paused(),
+        Lane current = lane;
+        RedisKeys keys = current.keys;
+        List<String> keyList = new ArrayList<>(List.of(current.processing, keys.ready(), keys.paused(),
                 keys.consumer(consumerId), keys.events(), keys.statsTotal(), keys.statsMinute(minute(at)),
                 keys.task(task.id())));
         List<String> args = new ArrayList<>(List.of(entry, String.valueOf(at.toEpochMilli()), at.toString(),
@@ -141,10 +203,10 @@ public final class QueueConsumer implements AutoCloseable {
             }
             keyList.add(keys.sendRatePace(rate.group()));
         }
-        List<?> reply = (List<?>) withConnection(jedis -> START.run(jedis, keyList, args));
+        List<?> reply = (List<?>) withConnection(current, jedis -> START.run(jedis, keyList, args));
         int code = ((Long) reply.get(0)).intValue();
         if (code != 1) {
-            held = null;
+            current.held = null;
         }
         return switch (code) {
             case 1 -> new Start(Started.STARTED, ((Long) reply.get(1)).intValue(), (String) reply.get(2),
@@ -158,24 +220,24 @@ public final class QueueConsumer implements AutoCloseable {
     /** Acknowledges the task and records its result, atomically: the result is the proof it ran. */
     public Next succeeded(Task task, String entry, String result, long runMicros, boolean takeNext) {
         Instant now = Instant.now();
-        List<String> keyList = outcomeKeys(now, keys.task(task.id()));
+        List<String> keyList = outcomeKeys(lane, now, lane.keys.task(task.id()));
         List<String> args = outcomeArgs(takeNext, entry, now);
         args.addAll(List.of(task.id(), task.type(), result == null ? "" : bounded(result),
                 String.valueOf(succeededRetention.toSeconds()), String.valueOf(DurationBuckets.of(runMicros)),
                 String.valueOf(runMicros / 1000)));
-        return next(SUCCEED, keyList, args);
+        return next(lane, SUCCEED, keyList, args);
     }
 
     /** Records a failed attempt and parks the task in the delayed set until {@code due}. */
     public Next retryLater(Task task, String entry, int attempt, String error, Instant due, long runMicros,
                            boolean takeNext) {
         Instant now = Instant.now();
-        List<String> keyList = outcomeKeys(now, keys.task(task.id()), keys.delayed(), keys.failures());
+        List<String> keyList = outcomeKeys(lane, now, lane.keys.task(task.id()), lane.keys.delayed(), lane.keys.failures());
         List<String> args = outcomeArgs(takeNext, entry, now);
         args.addAll(List.of(task.id(), task.type(), bounded(error), String.valueOf(attempt),
                 String.valueOf(due.toEpochMilli()), String.valueOf(DurationBuckets.of(runMicros)),
                 String.valueOf(runMicros / 1000)));
-        return next(RETRY, keyList, args);
+        return next(lane, RETRY, keyList, args);
     }
 
     /**
@@ -184,13 +246,14 @@ public final class QueueConsumer implements AutoCloseable {
      */
     public Next dead(Task task, String entry, int attempt, String error, long runMicros, boolean takeNext) {
         Instant now = Instant.now();
-        List<String> keyList = outcomeKeys(now, keys.task(task.id()), keys.dead(), keys.deadAt(), keys.failures());
+        List<String> keyList = outcomeKeys(lane, now, lane.keys.task(task.id()), lane.keys.dead(), lane.keys.deadAt(),
+                lane.keys.failures());
         List<String> args = outcomeArgs(takeNext, entry, now);
         args.addAll(List.of(task.id(), task.type(), bounded(error), String.valueOf(attempt),
                 deadLetter(task.id(), entry, error, now), String.valueOf(deadRetention.toSeconds()),
                 runMicros < 0 ? "" : String.valueOf(DurationBuckets.of(runMicros)),
                 String.valueOf(Math.max(0, runMicros) / 1000)));
-        return next(DEAD, keyList, args);
+        return next(lane, DEAD, keyList, args);
     }
 
     /**
@@ -200,26 +263,35 @@ public final class QueueConsumer implements AutoCloseable {
     public Next park(Task task, String entry, String waitingFor, Instant lookAgain, boolean attemptStarted,
                      boolean takeNext) {
         Instant now = Instant.now();
-        List<String> keyList = outcomeKeys(now, keys.task(task.id()), keys.parked(task.type()));
+        List<String> keyList = outcomeKeys(lane, now, lane.keys.task(task.id()), lane.keys.parked(task.type()));
         List<String> args = outcomeArgs(takeNext, entry, now);
         args.addAll(List.of(task.id(), bounded(waitingFor), String.valueOf(lookAgain.toEpochMilli()),
                 attemptStarted ? "1" : "0"));
-        return next(PARK, keyList, args);
+        return next(lane, PARK, keyList, args);
     }
 
     /** Moves an entry that cannot be read as a task to the dead letters, under a new id, with the reason. */
     public Next unreadable(String entry, String reason, boolean takeNext) {
         Instant now = Instant.now();
         String id = UUID.randomUUID().toString();
-        List<String> keyList = outcomeKeys(now, keys.dead(), keys.deadAt());
+        List<String> keyList = outcomeKeys(lane, now, lane.keys.dead(), lane.keys.deadAt());
         List<String> args = outcomeArgs(takeNext, entry, now);
         // A foreign entry may be of any size: keep enough of it to see what it was.
         args.addAll(List.of(id, deadLetter(id, bounded(entry), reason, now)));
-        return next(DISCARD, keyList, args);
+        return next(lane, DISCARD, keyList, args);
     }
 
-    private Next next(LuaScript script, List<String> keyList, List<String> args) {
-        List<?> reply = (List<?>) withConnection(jedis -> script.run(jedis, keyList, args));
+    /**
+     * Runs an outcome (or take) script in {@code from}. With partitions, once a lane has given this consumer
+     * {@value #TASKS_PER_LANE} tasks in a row, the outcome takes nothing and the next lanes are asked first.
+     */
+    private Next next(Lane from, LuaScript script, List<String> keyList, List<String> args) {
+        boolean turn = lanes.size() > 1 && "1".equals(args.get(0)) && !"".equals(args.get(1))
+                && takenInLane >= TASKS_PER_LANE;
+        if (turn) {
+            args.set(0, "0");
+        }
+        List<?> reply = (List<?>) withConnection(from, jedis -> script.run(jedis, keyList, args));
         boolean applied = ((Long) reply.get(0)) == 1;
         Took took = switch (((Long) reply.get(1)).intValue()) {
             case 1 -> Took.TAKEN;
@@ -228,24 +300,25 @@ public final class QueueConsumer implements AutoCloseable {
             default -> Took.NOT_ASKED;
         };
         String entry = took == Took.TAKEN ? (String) reply.get(2) : null;
-        held = entry;
+        from.held = entry;
+        if (took == Took.TAKEN) {
+            takenInLane = from == lane ? takenInLane + 1 : 1;
+            lane = from;
+        }
+        if (turn) {
+            Next taken = takeFrom(lanes.indexOf(from) + 1);
+            return new Next(applied, taken.took(), taken.entry());
+        }
         return new Next(applied, took, entry);
     }
 
-    private List<String> outcomeKeys() {
-        return outcomeKeys(Instant.now());
-    }
-
-    private List<String> outcomeKeys(Instant now, String... more) {
+    private List<String> outcomeKeys(Lane in, Instant now, String... more) {
+        RedisKeys keys = in.keys;
         List<String> list = new ArrayList<>(7 + more.length);
-        list.addAll(List.of(processing, keys.ready(), keys.paused(), keys.consumer(consumerId), keys.events(),
+        list.addAll(List.of(in.processing, keys.ready(), keys.paused(), keys.consumer(consumerId), keys.events(),
                 keys.statsTotal(), keys.statsMinute(minute(now))));
         list.addAll(List.of(more));
         return list;
-    }
-
-    private static List<String> outcomeArgs(boolean takeNext, String entry) {
-        return outcomeArgs(takeNext, entry, Instant.now());
     }
 
     private static List<String> outcomeArgs(boolean takeNext, String entry, Instant now) {
@@ -268,19 +341,20 @@ public final class QueueConsumer implements AutoCloseable {
     }
 
     /**
-     * Runs a command on this consumer's connection, opening one if need be. An outage (see {@link RedisFailures})
-     * closes the connection and becomes a {@link QueueUnavailableException}; the caller waits and calls again.
+     * Runs a command on this consumer's connection in {@code lane}, opening one if need be. An outage (see
+     * {@link RedisFailures}) closes the connection and becomes a {@link QueueUnavailableException}; the caller waits
+     * and calls again.
      */
-    private <T> T withConnection(Function<Jedis, T> command) {
-        Jedis jedis = connection;
+    private <T> T withConnection(Lane in, Function<Jedis, T> command) {
+        Jedis jedis = in.connection;
         if (jedis == null) {
-            jedis = open();
+            jedis = open(in);
         }
         try {
             return command.apply(jedis);
         } catch (JedisException e) {
             if (RedisFailures.isOutage(e)) {
-                close();
+                close(in);
                 throw new QueueUnavailableException(e);
             }
             throw e;
@@ -291,20 +365,20 @@ public final class QueueConsumer implements AutoCloseable {
      * A new connection: the consumer registers (so that a reaper finds its list even before the first heartbeat)
      * and puts back whatever a lost reply left on its list, except the task it runs; only then may it take tasks.
      */
-    private Jedis open() {
+    private Jedis open(Lane in) {
         if (closedForGood) {
             throw new IllegalStateException("consumer " + consumerId + " was cut off at shutdown");
         }
         Jedis opened;
         try {
-            opened = endpoint.openConnection("taskq-consumer:" + consumerId, keys.ready());
+            opened = endpoint.openConnection("taskq-consumer:" + consumerId, in.keys.ready());
         } catch (JedisException e) {
             throw RedisFailures.isOutage(e) ? new QueueUnavailableException(e) : e;
         }
         try {
-            opened.psetex(keys.heartbeat(consumerId), heartbeatTtl.toMillis(), "alive");
-            opened.sadd(keys.consumers(), consumerId);
-            TaskMoves.heldBy(opened, keys, consumerId, true, false, held);
+            opened.psetex(in.keys.heartbeat(consumerId), heartbeatTtl.toMillis(), "alive");
+            opened.sadd(in.keys.consumers(), consumerId);
+            TaskMoves.heldBy(opened, in.keys, consumerId, true, false, in.held);
         } catch (RuntimeException e) {
             opened.close();
             throw e instanceof JedisException jedisError && RedisFailures.isOutage(jedisError)
@@ -315,7 +389,7 @@ public final class QueueConsumer implements AutoCloseable {
                 opened.close();
                 throw new IllegalStateException("consumer " + consumerId + " was cut off at shutdown");
             }
-            connection = opened;
+            in.connection = opened;
         }
         return opened;
     }
@@ -325,21 +399,29 @@ public final class QueueConsumer implements AutoCloseable {
      * it, so that it runs again (its attempts are counted; out of them, it is dead-lettered).
      */
     public void putBack() {
-        withConnection(jedis -> TaskMoves.heldBy(jedis, keys, consumerId, true, false, null));
-        held = null;
+        for (Lane each : lanes) {
+            withConnection(each, jedis -> TaskMoves.heldBy(jedis, each.keys, consumerId, true, false, null));
+            each.held = null;
+        }
     }
 
     /**
      * Takes over the entry another loop of this consumer id was running (a stuck loop given up on), so that an
-     * outcome can be recorded for it from here.
+     * outcome can be recorded for it from here: in the lane whose list holds it.
      */
     public void adopt(String entry) {
-        held = entry;
+        for (Lane each : lanes) {
+            if (lanes.size() == 1 || withConnection(each, jedis -> jedis.lpos(each.processing, entry)) != null) {
+                lane = each;
+                each.held = entry;
+                return;
+            }
+        }
     }
 
     /** Forgets which entry this consumer runs: its next connection puts everything on its list back. */
     public void forgetHeld() {
-        held = null;
+        lanes.forEach(each -> each.held = null);
     }
 
     static String bounded(String text) {
@@ -357,11 +439,15 @@ public final class QueueConsumer implements AutoCloseable {
         close();
     }
 
-    /** Closes the connection; safe from another thread, where it also unblocks a pending {@link #takeBlocking}. */
+    /** Closes the connections; safe from another thread, where it also unblocks a pending {@link #takeBlocking}. */
     @Override
     public void close() {
-        Jedis jedis = connection;
-        connection = null;
+        lanes.forEach(this::close);
+    }
+
+    private void close(Lane in) {
+        Jedis jedis = in.connection;
+        in.connection = null;
         if (jedis != null) {
             jedis.close();
         }

@@ -47,7 +47,10 @@ public class QueueControl {
         String value = JSON.createObjectBuilder().add("since", Instant.now().toString()).add("by", by).build()
                 .toString();
         try {
-            queue.client().setnx(queue.keys().paused(), value);
+            // Every partition's scripts look at their own flag.
+            for (RedisKeys partition : queue.partitions()) {
+                queue.client().setnx(partition.paused(), value);
+            }
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }
@@ -55,7 +58,9 @@ public class QueueControl {
 
     public void resume() {
         try {
-            queue.client().del(queue.keys().paused());
+            for (RedisKeys partition : queue.partitions()) {
+                queue.client().del(partition.paused());
+            }
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }
@@ -63,12 +68,16 @@ public class QueueControl {
 
     /** Moves a task waiting for a retry to the front of the queue; false when it was no longer waiting. */
     public boolean retryNow(QueueStats.Retrying task) {
-        RedisKeys keys = queue.keys();
         try {
-            Object moved = RETRY_NOW.run(queue.client(),
-                    List.of(keys.delayed(), keys.ready(), keys.task(task.id()), keys.events()),
-                    List.of(task.entry(), task.id(), Instant.now().toString()));
-            return Long.valueOf(1).equals(moved);
+            for (RedisKeys keys : queue.partitions()) { // the one whose delayed set holds it moves it
+                Object moved = RETRY_NOW.run(queue.client(),
+                        List.of(keys.delayed(), keys.ready(), keys.task(task.id()), keys.events()),
+                        List.of(task.entry(), task.id(), Instant.now().toString()));
+                if (Long.valueOf(1).equals(moved)) {
+                    return true;
+                }
+            }
+            return false;
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }

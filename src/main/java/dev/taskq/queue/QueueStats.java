@@ -109,67 +109,84 @@ public class QueueStats {
     public record Retrying(String id, String type, String entry, Instant due) implements java.io.Serializable {
     }
 
+    /** The queue's figures now; with partitions, their sums (the pause and breakers live in the first). */
     public Overview overview(Set<String> taskTypes) {
-        RedisKeys keys = queue.keys();
+        RedisKeys first = queue.keys();
         Instant now = Instant.now();
         long currentMinute = now.getEpochSecond() / 60;
         try (AbstractPipeline pipe = queue.client().pipelined()) {
-            Response<Long> queued = pipe.llen(keys.ready());
-            Response<Long> retrying = pipe.zcard(keys.delayed());
-            Response<List<Tuple>> nextRetry = pipe.zrangeWithScores(keys.delayed(), 0, 0);
-            Response<Long> dead = pipe.hlen(keys.dead());
-            Response<String> oldest = pipe.lindex(keys.ready(), -1);
-            Response<Map<String, String>> breakers = pipe.hgetAll(keys.breakers());
-            Response<String> pause = pipe.get(keys.paused());
-            Response<Set<String>> consumerIds = pipe.smembers(keys.consumers());
+            List<Response<Long>> counts = new ArrayList<>();
+            List<Response<Long>> retrying = new ArrayList<>();
+            List<Response<List<Tuple>>> nextRetries = new ArrayList<>();
+            List<Response<Long>> dead = new ArrayList<>();
+            List<Response<String>> oldest = new ArrayList<>();
             List<Response<Long>> parked = new ArrayList<>();
-            taskTypes.forEach(type -> parked.add(pipe.zcard(keys.parked(type))));
-            Map<Long, Response<Map<String, String>>> minutes = new TreeMap<>();
-            for (long m = currentMinute - HISTORY_MINUTES + 1; m <= currentMinute; m++) {
-                if (!settled.containsKey(m)) {
-                    minutes.put(m, pipe.hgetAll(keys.statsMinute(m)));
+            List<Response<Set<String>>> consumerIds = new ArrayList<>();
+            Map<Long, List<Response<Map<String, String>>>> minutes = new TreeMap<>();
+            for (RedisKeys keys : queue.partitions()) {
+                counts.add(pipe.llen(keys.ready()));
+                retrying.add(pipe.zcard(keys.delayed()));
+                nextRetries.add(pipe.zrangeWithScores(keys.delayed(), 0, 0));
+                dead.add(pipe.hlen(keys.dead()));
+                oldest.add(pipe.lindex(keys.ready(), -1));
+                consumerIds.add(pipe.smembers(keys.consumers()));
+                taskTypes.forEach(type -> parked.add(pipe.zcard(keys.parked(type))));
+                for (long m = currentMinute - HISTORY_MINUTES + 1; m <= currentMinute; m++) {
+                    if (!settled.containsKey(m)) {
+                        minutes.computeIfAbsent(m, key -> new ArrayList<>()).add(pipe.hgetAll(keys.statsMinute(m)));
+                    }
                 }
             }
+            Response<Map<String, String>> breakers = pipe.hgetAll(first.breakers());
+            Response<String> pause = pipe.get(first.paused());
             pipe.sync();
 
+            // A consumer serves every partition: alive if its heartbeat is, holding what its lists hold.
             List<Response<Long>> holding = new ArrayList<>();
-            List<Response<Long>> beats = new ArrayList<>();
-            for (String id : reply(consumerIds)) {
-                holding.add(pipe.llen(keys.processing(id)));
-                beats.add(pipe.pttl(keys.heartbeat(id)));
+            Map<String, List<Response<Long>>> beats = new TreeMap<>();
+            for (int p = 0; p < queue.partitions().size(); p++) {
+                RedisKeys keys = queue.partitions().get(p);
+                for (String id : reply(consumerIds.get(p))) {
+                    holding.add(pipe.llen(keys.processing(id)));
+                    beats.computeIfAbsent(id, key -> new ArrayList<>()).add(pipe.pttl(keys.heartbeat(id)));
+                }
             }
             pipe.sync();
 
             List<Minute> history = history(currentMinute, minutes);
             long processing = holding.stream().mapToLong(RedisFailures::reply).sum();
-            int live = (int) beats.stream().filter(beat -> reply(beat) > 0).count();
-            List<Tuple> next = reply(nextRetry);
-            return new Overview(now, reply(queued), reply(retrying),
-                    next.isEmpty() ? null : Instant.ofEpochMilli((long) next.get(0).getScore()), processing,
-                    parked.stream().mapToLong(RedisFailures::reply).sum(), reply(dead), age(reply(oldest), now), live,
-                    beats.size() - live, pause(reply(pause)), breakers(reply(breakers)), history);
+            int live = (int) beats.values().stream()
+                    .filter(each -> each.stream().anyMatch(beat -> reply(beat) > 0)).count();
+            Instant nextRetry = nextRetries.stream().map(RedisFailures::reply).filter(next -> !next.isEmpty())
+                    .map(next -> Instant.ofEpochMilli((long) next.get(0).getScore())).min(Instant::compareTo)
+                    .orElse(null);
+            Duration oldestAge = oldest.stream().map(entry -> age(reply(entry), now)).filter(age -> age != null)
+                    .max(Duration::compareTo).orElse(null);
+            return new Overview(now, sum(counts), sum(retrying), nextRetry, processing, sum(parked), sum(dead),
+                    oldestAge, live, beats.size() - live, pause(reply(pause)), breakers(reply(breakers)), history);
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }
     }
 
+    /** Every consumer of every server, once each (with partitions, its hashes and lists there taken together). */
     public List<Consumer> consumers() {
-        RedisKeys keys = queue.keys();
         try (AbstractPipeline pipe = queue.client().pipelined()) {
-            List<String> ids = new ArrayList<>(queue.client().smembers(keys.consumers()));
-            ids.sort(null);
-            List<Response<Map<String, String>>> details = new ArrayList<>();
-            List<Response<Long>> beats = new ArrayList<>();
-            List<Response<Long>> holding = new ArrayList<>();
-            for (String id : ids) {
-                details.add(pipe.hgetAll(keys.consumer(id)));
-                beats.add(pipe.pttl(keys.heartbeat(id)));
-                holding.add(pipe.llen(keys.processing(id)));
+            Map<String, List<Response<Map<String, String>>>> details = new TreeMap<>();
+            Map<String, List<Response<Long>>> beats = new TreeMap<>();
+            Map<String, List<Response<Long>>> holding = new TreeMap<>();
+            for (RedisKeys keys : queue.partitions()) {
+                for (String id : queue.client().smembers(keys.consumers())) {
+                    details.computeIfAbsent(id, key -> new ArrayList<>()).add(pipe.hgetAll(keys.consumer(id)));
+                    beats.computeIfAbsent(id, key -> new ArrayList<>()).add(pipe.pttl(keys.heartbeat(id)));
+                    holding.computeIfAbsent(id, key -> new ArrayList<>()).add(pipe.llen(keys.processing(id)));
+                }
             }
             pipe.sync();
             List<Consumer> consumers = new ArrayList<>();
-            for (int i = 0; i < ids.size(); i++) {
-                consumers.add(new Consumer(ids.get(i), reply(details.get(i)), reply(beats.get(i)), reply(holding.get(i))));
+            for (String id : details.keySet()) {
+                long beat = beats.get(id).stream().mapToLong(RedisFailures::reply).max().orElse(-2);
+                consumers.add(new Consumer(id, mergedDetails(details.get(id)), beat, sum(holding.get(id))));
             }
             return consumers;
         } catch (JedisException e) {
@@ -177,11 +194,39 @@ public class QueueStats {
         }
     }
 
+    /**
+     * One consumer's hashes in every partition as one: its counters added up, the task it runs now from wherever
+     * it runs one, the rest (host, server, start) from the first that has them.
+     */
+    private static Map<String, String> mergedDetails(List<Response<Map<String, String>>> hashes) {
+        Map<String, String> merged = new TreeMap<>();
+        for (Response<Map<String, String>> response : hashes) {
+            reply(response).forEach((field, value) -> {
+                switch (field) {
+                    case "processed", "failed" -> merged.merge(field, value,
+                            (a, b) -> String.valueOf(Histogram.number(a) + Histogram.number(b)));
+                    case "task", "taskSince" -> {
+                        if (!value.isEmpty()) {
+                            merged.put(field, value);
+                        } else {
+                            merged.putIfAbsent(field, value);
+                        }
+                    }
+                    default -> merged.putIfAbsent(field, value);
+                }
+            });
+        }
+        return merged;
+    }
+
     /** Counters since the start: kind (enqueued, succeeded, failed, retried, dead) → task type → count. */
     public Totals totals() {
         Map<String, String> hash;
-        try {
-            hash = queue.client().hgetAll(queue.keys().statsTotal());
+        try (AbstractPipeline pipe = queue.client().pipelined()) {
+            List<Response<Map<String, String>>> replies = new ArrayList<>();
+            queue.partitions().forEach(keys -> replies.add(pipe.hgetAll(keys.statsTotal())));
+            pipe.sync();
+            hash = added(replies);
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }
@@ -196,6 +241,23 @@ public class QueueStats {
             }
         });
         return new Totals(counters, Histogram.from(hash, "wait"), Histogram.from(hash, "run"));
+    }
+
+    /** Hashes of counters (every field a number) as one, each field the sum of its values. */
+    private static Map<String, String> added(List<Response<Map<String, String>>> hashes) {
+        if (hashes.size() == 1) {
+            return reply(hashes.get(0));
+        }
+        Map<String, Long> sums = new TreeMap<>();
+        hashes.forEach(hash -> reply(hash).forEach((field, value) -> sums.merge(field, Histogram.number(value),
+                Long::sum)));
+        Map<String, String> added = new TreeMap<>();
+        sums.forEach((field, value) -> added.put(field, String.valueOf(value)));
+        return added;
+    }
+
+    private static long sum(List<Response<Long>> replies) {
+        return replies.stream().mapToLong(RedisFailures::reply).sum();
     }
 
     /** One window of a shared send rate, and the starts it holds now. */
@@ -240,8 +302,15 @@ public class QueueStats {
     /** The latest failed attempts, newest first, as JSON objects {id, type, attempt, error, at}. */
     public List<JsonObject> recentFailures(int limit) {
         try {
-            return queue.client().lrange(queue.keys().failures(), 0, limit - 1L).stream()
-                    .map(QueueStats::object).filter(object -> object != null).toList();
+            List<JsonObject> failures = new ArrayList<>();
+            for (RedisKeys keys : queue.partitions()) {
+                queue.client().lrange(keys.failures(), 0, limit - 1L).stream().map(QueueStats::object)
+                        .filter(object -> object != null).forEach(failures::add);
+            }
+            if (queue.partitions().size() > 1) { // ISO-8601 instants of one clock sort as text
+                failures.sort((a, b) -> b.getString("at", "").compareTo(a.getString("at", "")));
+            }
+            return failures.subList(0, Math.min(limit, failures.size()));
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }
@@ -251,13 +320,16 @@ public class QueueStats {
     public List<Retrying> retrying(int limit) {
         try {
             List<Retrying> tasks = new ArrayList<>();
-            for (Tuple entry : queue.client().zrangeWithScores(queue.keys().delayed(), 0, limit - 1L)) {
-                JsonObject task = object(entry.getElement());
-                tasks.add(new Retrying(task == null ? "" : task.getString("id", ""),
-                        task == null ? "" : task.getString("type", ""), entry.getElement(),
-                        Instant.ofEpochMilli((long) entry.getScore())));
+            for (RedisKeys keys : queue.partitions()) {
+                for (Tuple entry : queue.client().zrangeWithScores(keys.delayed(), 0, limit - 1L)) {
+                    JsonObject task = object(entry.getElement());
+                    tasks.add(new Retrying(task == null ? "" : task.getString("id", ""),
+                            task == null ? "" : task.getString("type", ""), entry.getElement(),
+                            Instant.ofEpochMilli((long) entry.getScore())));
+                }
             }
-            return tasks;
+            tasks.sort(java.util.Comparator.comparing(Retrying::due));
+            return tasks.subList(0, Math.min(limit, tasks.size()));
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }
@@ -266,7 +338,13 @@ public class QueueStats {
     /** A task's whole status record, fields in name order; empty when there is none (any more). */
     public Map<String, String> record(String taskId) {
         try {
-            return new TreeMap<>(queue.client().hgetAll(queue.keys().task(taskId)));
+            for (RedisKeys keys : queue.partitions()) {
+                Map<String, String> hash = queue.client().hgetAll(keys.task(taskId));
+                if (!hash.isEmpty()) {
+                    return new TreeMap<>(hash);
+                }
+            }
+            return new TreeMap<>();
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }
@@ -301,14 +379,14 @@ public class QueueStats {
         }
     }
 
-    private List<Minute> history(long currentMinute, Map<Long, Response<Map<String, String>>> read) {
+    private List<Minute> history(long currentMinute, Map<Long, List<Response<Map<String, String>>>> read) {
         List<Minute> history = new ArrayList<>(HISTORY_MINUTES);
         long first = currentMinute - HISTORY_MINUTES + 1;
         settled.keySet().removeIf(minute -> minute < first);
         for (long m = first; m <= currentMinute; m++) {
             Minute minute = settled.get(m);
             if (minute == null) {
-                minute = Minute.from(m, reply(read.get(m)));
+                minute = Minute.from(m, added(read.get(m)));
                 if (m <= currentMinute - SETTLED_AFTER_MINUTES) {
                     settled.put(m, minute);
                 }

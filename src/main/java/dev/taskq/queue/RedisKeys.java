@@ -1,17 +1,63 @@
 package dev.taskq.queue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * The one place that names Redis keys. Every key starts with the configured prefix written as a Redis Cluster hash
  * tag ({@code {taskq}:…}), so all keys of one queue live in one slot and multi-key commands stay legal on a cluster.
+ * A queue split into partitions ({@link #partitions}) has one such set of keys per partition, each under a hash tag
+ * of its own; the first partition keeps the plain prefix.
  */
 public final class RedisKeys {
 
+    private static final int SLOTS = 16384;
+
     private final String tag;
+    private final int partition;
 
     public RedisKeys(String prefix) {
-        this.tag = "{" + prefix + "}";
+        this("{" + prefix + "}", 0);
+    }
+
+    private RedisKeys(String tag, int partition) {
+        this.tag = tag;
+        this.partition = partition;
+    }
+
+    /**
+     * The keys of each of {@code count} partitions of one queue. Partition 0 is {@code {prefix}}; partition p the
+     * first {@code {prefix:p.k}} (k = 0, 1, …) whose slot lies in the middle of the p-th of {@code count} equal
+     * slot ranges after partition 0's: a cluster whose masters each hold an equal, contiguous share of the slots
+     * (what {@code redis-cli --cluster create} makes) with as many masters as partitions has one partition on each.
+     * The names depend on {@code count}: change it only when the queue is empty (README).
+     */
+    public static List<RedisKeys> partitions(String prefix, int count) {
+        List<RedisKeys> partitions = new ArrayList<>(count);
+        RedisKeys first = new RedisKeys(prefix);
+        partitions.add(first);
+        int range = SLOTS / count;
+        int firstRange = Math.min(count - 1, JedisClusterCRC16.getSlot(first.tag) / range);
+        for (int p = 1; p < count; p++) {
+            int low = ((firstRange + p) % count) * range + range / 4;
+            int high = low + range / 2;
+            for (int k = 0; ; k++) {
+                String tag = "{" + prefix + ":" + p + "." + k + "}";
+                int slot = JedisClusterCRC16.getSlot(tag);
+                if (slot >= low && slot < high) {
+                    partitions.add(new RedisKeys(tag, p));
+                    break;
+                }
+            }
+        }
+        return List.copyOf(partitions);
+    }
+
+    /** Which partition of its queue these keys belong to (0 when the queue is not partitioned). */
+    public int partition() {
+        return partition;
     }
 
     /** List of tasks waiting for a consumer: LPUSH in, BLMOVE out from the right. */

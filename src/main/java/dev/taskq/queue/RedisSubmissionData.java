@@ -43,12 +43,14 @@ public class RedisSubmissionData {
     @Inject
     TaskqSettings settings;
 
+    private List<RedisKeys> partitions;
     private RedisKeys keys;
     private UnifiedJedis client;
 
     @PostConstruct
     void open() {
-        keys = new RedisKeys(settings.keyPrefix());
+        partitions = RedisKeys.partitions(settings.keyPrefix(), settings.queuePartitions());
+        keys = partitions.get(0);
         client = RedisEndpoint.from(settings).pooledClient("taskq-admin", 4, 2);
     }
 
@@ -61,15 +63,18 @@ public class RedisSubmissionData {
     public Map<String, String> states(Collection<String> taskIds) {
         Map<String, String> states = new HashMap<>();
         try (AbstractPipeline pipeline = client.pipelined()) {
-            Map<String, Response<String>> replies = new HashMap<>();
-            for (String id : taskIds) {
-                replies.put(id, pipeline.hget(keys.task(id), TaskRecord.STATE));
+            // With partitions, a record is in one of them: ask each.
+            List<Map.Entry<String, Response<String>>> replies = new ArrayList<>();
+            for (RedisKeys partition : partitions) {
+                for (String id : taskIds) {
+                    replies.add(Map.entry(id, pipeline.hget(partition.task(id), TaskRecord.STATE)));
+                }
             }
             pipeline.sync();
-            replies.forEach((id, reply) -> {
-                String state = RedisFailures.reply(reply);
+            replies.forEach(reply -> {
+                String state = RedisFailures.reply(reply.getValue());
                 if (state != null) {
-                    states.put(id, state);
+                    states.put(reply.getKey(), state);
                 }
             });
         } catch (JedisException e) {
@@ -90,7 +95,19 @@ public class RedisSubmissionData {
      */
     public Erased erase(String email, Collection<String> knownTaskIds, List<String> taskTypes) {
         String address = email.toLowerCase(Locale.ROOT);
-        Set<String> taskIds = new LinkedHashSet<>(knownTaskIds);
+        long queued = 0;
+        long dead = 0;
+        long records = 0;
+        for (RedisKeys partition : partitions) {
+            Erased erased = erase(partition, address, new LinkedHashSet<>(knownTaskIds), taskTypes);
+            queued += erased.queuedTasks();
+            dead += erased.deadLetters();
+            records += erased.statusRecords();
+        }
+        return new Erased(queued, dead, records);
+    }
+
+    private Erased erase(RedisKeys keys, String address, Set<String> taskIds, List<String> taskTypes) {
         try {
             List<String> readyEntries = new ArrayList<>();
             for (long start = 0; ; start += PAGE) {

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Logger;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -28,15 +30,23 @@ public class RedisTaskQueue {
     @Inject
     TaskqSettings settings;
 
+    private static final Logger LOG = Logger.getLogger(RedisTaskQueue.class.getName());
+
+    private List<RedisKeys> partitions;
     private RedisKeys keys;
     private RedisEndpoint endpoint;
     private UnifiedJedis client;
 
     @PostConstruct
     void open() {
-        keys = new RedisKeys(settings.keyPrefix());
+        partitions = RedisKeys.partitions(settings.keyPrefix(), settings.queuePartitions());
+        keys = partitions.get(0);
         endpoint = RedisEndpoint.from(settings);
         client = endpoint.pooledClient("taskq-producer", 64, 16);
+        if (partitions.size() > 1 && settings.mailRate().isLimited()) {
+            LOG.warning("taskq.queue.partitions has no effect on new tasks while taskq.mail-rate is set: a send rate"
+                    + " is one budget, kept in the first partition, so every submission goes there");
+        }
     }
 
     @PreDestroy
@@ -52,23 +62,62 @@ public class RedisTaskQueue {
      * @throws QueueUnavailableException when Redis did not answer; the tasks may or may not have been stored
      */
     public EnqueueOutcome enqueue(EnqueueRequest request) {
+        int replicas = settings.redisMinReplicas();
+        Instant now = Instant.now();
         try {
-            int replicas = settings.redisMinReplicas();
-            return replicas == 0 ? EnqueueScript.run(client, keys, request, settings.backlogCap(), Instant.now())
-                    : EnqueueScript.runAndWait(client, keys, request, settings.backlogCap(), Instant.now(), replicas);
+            if (partitions.size() == 1) {
+                return EnqueueScript.runAndWait(client, keys, request, true, settings.backlogCap(), now, replicas);
+            }
+            // Partitioned: the quotas are counted in the first partition, then the tasks written in theirs (with
+            // the idempotency key, which decides the partition so that a replay finds it). Between the two steps a
+            // refusal or an outage leaves the quotas counted for a request that was not accepted (README).
+            RedisKeys partition = partitionFor(request);
+            if (request.idempotencyDigest() != null) {
+                Optional<EnqueueOutcome> seen = EnqueueScript.seen(client, partition, request);
+                if (seen.isPresent()) {
+                    return seen.get();
+                }
+            }
+            if (!request.quotas().isEmpty()) {
+                EnqueueOutcome admitted = EnqueueScript.admit(client, keys, request, now);
+                if (!(admitted instanceof EnqueueOutcome.Accepted)) {
+                    return admitted;
+                }
+            }
+            int backlogShare = settings.backlogCap() == 0 ? 0 : Math.max(1, settings.backlogCap() / partitions.size());
+            return EnqueueScript.runAndWait(client, partition, request, false, backlogShare, now, replicas);
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }
     }
 
+    /**
+     * Where a request's tasks go: the partition of its idempotency key, or any (at random, which spreads them
+     * evenly); the first while a send rate is set (its budget lives there, in one slot).
+     */
+    private RedisKeys partitionFor(EnqueueRequest request) {
+        if (settings.mailRate().isLimited()) {
+            return keys;
+        }
+        int index = request.idempotencyDigest() != null
+                ? Math.floorMod(request.idempotencyDigest().hashCode(), partitions.size())
+                : ThreadLocalRandom.current().nextInt(partitions.size());
+        return partitions.get(index);
+    }
+
     public Optional<TaskRecord> find(String taskId) {
-        Map<String, String> hash;
         try {
-            hash = client.hgetAll(keys.task(taskId));
+            // A task id does not say which partition holds it: ask each (one, unless the queue is partitioned).
+            for (RedisKeys partition : partitions) {
+                Map<String, String> hash = client.hgetAll(partition.task(taskId));
+                if (!hash.isEmpty()) {
+                    return Optional.of(TaskRecord.fromHash(hash));
+                }
+            }
+            return Optional.empty();
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }
-        return hash.isEmpty() ? Optional.empty() : Optional.of(TaskRecord.fromHash(hash));
     }
 
     /**
@@ -88,8 +137,14 @@ public class RedisTaskQueue {
         return client;
     }
 
+    /** The keys of the first partition: the only one of an unpartitioned queue, and home of the shared keys. */
     RedisKeys keys() {
         return keys;
+    }
+
+    /** The keys of every partition, the first first. */
+    List<RedisKeys> partitions() {
+        return partitions;
     }
 
     /** Where single connections come from (consumers, the events subscription): the master this pool follows. */
@@ -102,8 +157,8 @@ public class RedisTaskQueue {
      * the task types that have one.
      */
     public QueueConsumer consumer(String consumerId, Map<String, QueueConsumer.Rate> rates) {
-        return new QueueConsumer(endpoint, keys, consumerId, settings.succeededRetention(), settings.deadRetention(),
-                settings.heartbeatTtl(), rates);
+        return new QueueConsumer(endpoint, partitions, consumerId, settings.succeededRetention(),
+                settings.deadRetention(), settings.heartbeatTtl(), rates);
     }
 
     /**
@@ -114,11 +169,14 @@ public class RedisTaskQueue {
         long ttlMillis = settings.heartbeatTtl().toMillis();
         try (AbstractPipeline pipeline = client.pipelined()) {
             List<Response<String>> beats = new ArrayList<>();
-            for (String consumerId : consumerIds) {
-                beats.add(pipeline.psetex(keys.heartbeat(consumerId), ttlMillis, "alive"));
+            // A consumer serves every partition, with a processing list, heartbeat and description in each.
+            for (RedisKeys partition : partitions) {
+                for (String consumerId : consumerIds) {
+                    beats.add(pipeline.psetex(partition.heartbeat(consumerId), ttlMillis, "alive"));
+                }
+                pipeline.sadd(partition.consumers(), consumerIds.toArray(String[]::new));
+                descriptions.forEach((consumerId, fields) -> pipeline.hset(partition.consumer(consumerId), fields));
             }
-            pipeline.sadd(keys.consumers(), consumerIds.toArray(String[]::new));
-            descriptions.forEach((consumerId, fields) -> pipeline.hset(keys.consumer(consumerId), fields));
             pipeline.sync();
             // A heartbeat that did not land must not pass unnoticed (an error reply does not make sync() throw).
             beats.forEach(RedisFailures::reply);
@@ -131,9 +189,12 @@ public class RedisTaskQueue {
     public long promoteDue(Iterable<String> taskTypes) {
         double now = System.currentTimeMillis();
         try {
-            long moved = TaskMoves.fromWaitingSet(client, keys, keys.delayed(), now);
-            for (String type : taskTypes) {
-                moved += TaskMoves.fromWaitingSet(client, keys, keys.parked(type), now);
+            long moved = 0;
+            for (RedisKeys partition : partitions) {
+                moved += TaskMoves.fromWaitingSet(client, partition, partition.delayed(), now);
+                for (String type : taskTypes) {
+                    moved += TaskMoves.fromWaitingSet(client, partition, partition.parked(type), now);
+                }
             }
             return moved;
         } catch (JedisException e) {
@@ -145,11 +206,14 @@ public class RedisTaskQueue {
     public long unpark(String taskType) {
         try {
             long moved = 0;
-            long batch;
-            do {
-                batch = TaskMoves.fromWaitingSet(client, keys, keys.parked(taskType), Double.POSITIVE_INFINITY);
-                moved += batch;
-            } while (batch == TaskMoves.BATCH);
+            for (RedisKeys partition : partitions) {
+                long batch;
+                do {
+                    batch = TaskMoves.fromWaitingSet(client, partition, partition.parked(taskType),
+                            Double.POSITIVE_INFINITY);
+                    moved += batch;
+                } while (batch == TaskMoves.BATCH);
+            }
             return moved;
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
@@ -177,8 +241,10 @@ public class RedisTaskQueue {
     public long reapOrphans() {
         long moved = 0;
         try {
-            for (String consumerId : client.smembers(keys.consumers())) {
-                moved += Math.max(0, TaskMoves.heldBy(client, keys, consumerId, false, true, null));
+            for (RedisKeys partition : partitions) {
+                for (String consumerId : client.smembers(partition.consumers())) {
+                    moved += Math.max(0, TaskMoves.heldBy(client, partition, consumerId, false, true, null));
+                }
             }
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
@@ -189,7 +255,11 @@ public class RedisTaskQueue {
     /** At shutdown: puts whatever this consumer still holds back on the queue and forgets the consumer. */
     public long release(String consumerId) {
         try {
-            return TaskMoves.heldBy(client, keys, consumerId, true, true, null);
+            long moved = 0;
+            for (RedisKeys partition : partitions) {
+                moved += TaskMoves.heldBy(client, partition, consumerId, true, true, null);
+            }
+            return moved;
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }

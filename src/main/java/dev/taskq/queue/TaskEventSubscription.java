@@ -1,6 +1,7 @@
 package dev.taskq.queue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,7 +43,7 @@ public final class TaskEventSubscription implements Runnable {
     private static final Duration MAX_DELAY = Duration.ofSeconds(2);
 
     private final RedisEndpoint endpoint;
-    private final String channel;
+    private final String[] channels;
     private final Listener listener;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<Jedis> connection = new AtomicReference<>();
@@ -50,12 +51,16 @@ public final class TaskEventSubscription implements Runnable {
 
     /** Subscribes where {@code queue} writes: the same Redis (with Sentinels, the master its pool follows). */
     public TaskEventSubscription(RedisTaskQueue queue, Listener listener) {
-        this(queue.endpoint(), queue.keys().events(), listener);
+        this(queue.endpoint(), queue.partitions().stream().map(RedisKeys::events).toList(), listener);
     }
 
-    TaskEventSubscription(RedisEndpoint endpoint, String channel, Listener listener) {
+    /**
+     * Subscribes to {@code channels} (one per partition) on one connection: a cluster node passes on what is
+     * published on any node, so the first channel's node hears them all.
+     */
+    TaskEventSubscription(RedisEndpoint endpoint, List<String> channels, Listener listener) {
         this.endpoint = endpoint;
-        this.channel = channel;
+        this.channels = channels.toArray(String[]::new);
         this.listener = listener;
     }
 
@@ -113,14 +118,14 @@ public final class TaskEventSubscription implements Runnable {
     }
 
     private void subscribe(Subscriber subscriber) {
-        Jedis jedis = endpoint.openSubscriberConnection(NAME, channel);
+        Jedis jedis = endpoint.openSubscriberConnection(NAME, channels[0]);
         connection.set(jedis);
         pubSub = subscriber;
         // stop() may have run while the connection was opened: it set the flag before looking at the connection.
         if (isStopped()) {
             return;
         }
-        jedis.subscribe(subscriber, channel);
+        jedis.subscribe(subscriber, channels);
     }
 
     private boolean isStopped() {
@@ -154,8 +159,10 @@ public final class TaskEventSubscription implements Runnable {
         @Override
         public void onSubscribe(String subscribedChannel, int count) {
             LOG.info(() -> "Subscribed to " + subscribedChannel);
-            wasSubscribed = true;
-            listener.subscribed();
+            if (count == channels.length) {
+                wasSubscribed = true;
+                listener.subscribed();
+            }
         }
 
         @Override

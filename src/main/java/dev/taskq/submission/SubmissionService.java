@@ -92,8 +92,7 @@ public class SubmissionService {
         }
         Task task = Task.create(ConfirmationMailHandler.TYPE, ConfirmationMailHandler.payload(
                 submission.getName(), submission.getEmail(), submission.getMessage(), language.locale()));
-        String idempotencyKey = context.idempotencyKey() == null ? null
-                : keys.idempotency(digest(context.idempotencyKey()));
+        String idempotencyKey = context.idempotencyKey() == null ? null : digest(context.idempotencyKey());
         // The store (and owner notification) tasks go in the same round trip as the mail task: all or none.
         EnqueueOutcome outcome = queue.enqueue(new EnqueueRequest(storage.around(task, submission.getName(),
                 submission.getEmail(), submission.getMessage(), false), quotas(submission, context),

@@ -294,7 +294,7 @@ class QueueConsumerFencingTest {
 
     private QueueConsumer consumer(String id, int redisPort) {
         QueueConsumer consumer = new QueueConsumer(new RedisEndpoint(URI.create("redis://127.0.0.1:" + redisPort)),
-                keys, id, KEEP, KEEP, Duration.ofSeconds(10), Map.of());
+                List.of(keys), id, KEEP, KEEP, Duration.ofSeconds(10), Map.of());
         toClose.add(consumer);
         return consumer;
     }

@@ -67,7 +67,7 @@ class SendRateTest {
             List<Thread> servers = new ArrayList<>();
             for (int s = 0; s < 2; s++) {
                 QueueConsumer consumer = new QueueConsumer(new RedisEndpoint(URI.create("redis://127.0.0.1:" + port)),
-                        keys, "server-" + s, Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(10), rates);
+                        List.of(keys), "server-" + s, Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(10), rates);
                 Thread thread = new Thread(() -> drain(consumer, left, startedAt));
                 servers.add(thread);
                 thread.start();
@@ -92,7 +92,7 @@ class SendRateTest {
         RedisKeys keys = new RedisKeys("pace-" + UUID.randomUUID().toString().substring(0, 8));
         try (Jedis probe = new Jedis("127.0.0.1", port);
              QueueConsumer consumer = new QueueConsumer(new RedisEndpoint(URI.create("redis://127.0.0.1:" + port)),
-                     keys, "c", Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(10),
+                     List.of(keys), "c", Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(10),
                      Map.of("test", new Rate("mail", SendRate.parse("10/s"))))) {
             // As 100/day leaves it: the next start due in 14 minutes.
             long micros = Long.parseLong(probe.time().get(0)) * 1_000_000 + Long.parseLong(probe.time().get(1));

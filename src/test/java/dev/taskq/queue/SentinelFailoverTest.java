@@ -117,7 +117,7 @@ class SentinelFailoverTest {
         for (int i = 0; i < TASKS && !stopped; i++) {
             Task task = Task.create("test", Map.of("n", String.valueOf(i)));
             try {
-                EnqueueOutcome outcome = EnqueueScript.runAndWait(producer, keys, EnqueueRequest.of(task), 0,
+                EnqueueOutcome outcome = EnqueueScript.runAndWait(producer, keys, EnqueueRequest.of(task), true, 0,
                         Instant.now(), 1);
                 if (outcome instanceof EnqueueOutcome.Accepted) {
                     acknowledged.add(task.id());
@@ -138,7 +138,7 @@ class SentinelFailoverTest {
     /** A consumer loop as the worker runs it, without a handler: take, start, succeed, each retried on outages. */
     private Runnable consume(String id) {
         return () -> {
-            try (QueueConsumer consumer = new QueueConsumer(endpoint, keys, id, KEEP, KEEP, Duration.ofSeconds(10),
+            try (QueueConsumer consumer = new QueueConsumer(endpoint, List.of(keys), id, KEEP, KEEP, Duration.ofSeconds(10),
                     Map.of())) {
                 while (!stopped) {
                     String entry = retried(consumer::takeBlocking);

@@ -24,7 +24,7 @@ class TaskEventSubscriptionTest {
         AtomicInteger subscriptions = new AtomicInteger();
         List<TaskEvent> received = new CopyOnWriteArrayList<>();
         TaskEventSubscription subscription = new TaskEventSubscription(
-                new RedisEndpoint(URI.create("redis://127.0.0.1:" + port)), "{test}:events",
+                new RedisEndpoint(URI.create("redis://127.0.0.1:" + port)), List.of("{test}:events"),
                 new TaskEventSubscription.Listener() {
                     @Override
                     public void subscribed() {

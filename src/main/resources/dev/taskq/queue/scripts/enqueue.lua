@@ -14,6 +14,8 @@
 -- ARGV[6]  Q = number of quotas, then per quota: max, window (ms)
 -- then     T = number of tasks, then per task: id, type, createdAt, entry (JSON), event (JSON)
 -- then     W = number of those waiting sets
+-- A partitioned queue runs it twice: with the quotas and no task in the first partition, then with the tasks and
+-- no quota in theirs.
 --
 -- Returns {code, value}:
 --   {0, first task id}   accepted          {1, task id}   replayed: the key was seen with this request before
@@ -65,7 +67,7 @@ for i = 1, quotas do
   end
 end
 
-local firstId = ARGV[argTasks + 1]
+local firstId = tasks > 0 and ARGV[argTasks + 1] or ''
 for t = 0, tasks - 1 do
   local a = argTasks + 1 + 5 * t
   local id, taskType = ARGV[a], ARGV[a + 1]
@@ -76,7 +78,9 @@ for t = 0, tasks - 1 do
   redis.call('HINCRBY', KEYS[3], 'enqueued:' .. taskType, 1)
 end
 -- The minute's hash gets its expiry with its first enqueued (a consumer script does the same with its fields).
-if redis.call('HINCRBY', KEYS[4], 'enqueued', tasks) == tasks then redis.call('EXPIRE', KEYS[4], minuteTtl) end
+if tasks > 0 and redis.call('HINCRBY', KEYS[4], 'enqueued', tasks) == tasks then
+  redis.call('EXPIRE', KEYS[4], minuteTtl)
+end
 
 if withKey then
   redis.call('HSET', KEYS[5], 'fingerprint', fingerprint, 'id', firstId)
