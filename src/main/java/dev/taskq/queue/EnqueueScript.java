@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.commands.JedisCommands;
 import redis.clients.jedis.commands.ScriptingKeyCommands;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -29,7 +30,13 @@ final class EnqueueScript {
      */
     static EnqueueOutcome run(ScriptingKeyCommands redis, RedisKeys keys, EnqueueRequest request, int backlogCap,
                               Instant now) {
-        Call call = call(keys, request, request.tasks(), request.quotas(), backlogCap, now);
+        return run(redis, keys, request, true, backlogCap, now);
+    }
+
+    /** As {@link #run(ScriptingKeyCommands, RedisKeys, EnqueueRequest, int, Instant)}; {@code quotas} as below. */
+    static EnqueueOutcome run(ScriptingKeyCommands redis, RedisKeys keys, EnqueueRequest request, boolean quotas,
+                              int backlogCap, Instant now) {
+        Call call = call(keys, request, request.tasks(), quotas ? request.quotas() : List.of(), backlogCap, now);
         return outcome(SCRIPT.run(redis, call.keys(), call.args()), request);
     }
 
@@ -43,10 +50,10 @@ final class EnqueueScript {
      */
     static EnqueueOutcome runAndWait(UnifiedJedis redis, RedisKeys keys, EnqueueRequest request, boolean quotas,
                                      int backlogCap, Instant now, int replicas) {
-        Call call = call(keys, request, request.tasks(), quotas ? request.quotas() : List.of(), backlogCap, now);
         if (replicas == 0) {
-            return outcome(SCRIPT.run(redis, call.keys(), call.args()), request);
+            return run(redis, keys, request, quotas, backlogCap, now);
         }
+        Call call = call(keys, request, request.tasks(), quotas ? request.quotas() : List.of(), backlogCap, now);
         LuaScript.Replicated result = SCRIPT.runAndWait(redis, call.keys(), call.args(), replicas, REPLICA_WAIT_MILLIS);
         EnqueueOutcome outcome = outcome(result.reply(), request);
         if (outcome instanceof EnqueueOutcome.Accepted && result.replicas() < replicas) {
@@ -70,7 +77,7 @@ final class EnqueueScript {
      * What an idempotency key already stored in {@code keys}' partition answers (a replay, or a key reused with
      * another request), if anything: looked at before {@link #admit}, so that a replay counts against no quota.
      */
-    static Optional<EnqueueOutcome> seen(UnifiedJedis redis, RedisKeys keys, EnqueueRequest request) {
+    static Optional<EnqueueOutcome> seen(JedisCommands redis, RedisKeys keys, EnqueueRequest request) {
         List<String> seen = redis.hmget(keys.idempotency(request.idempotencyDigest()), "fingerprint", "id");
         if (seen.get(0) == null) {
             return Optional.empty();

@@ -160,7 +160,7 @@ public final class QueueConsumer implements AutoCloseable {
             if (next.took() == Took.TAKEN) {
                 return next.entry();
             }
-            lane = lanes.get(blockingLane++ % lanes.size());
+            lane = lanes.get(Math.floorMod(blockingLane++, lanes.size()));
             takenInLane = 0;
         }
         Lane waitOn = lane;
@@ -306,7 +306,14 @@ public final class QueueConsumer implements AutoCloseable {
             lane = from;
         }
         if (turn) {
-            Next taken = takeFrom(lanes.indexOf(from) + 1);
+            Next taken;
+            try {
+                taken = takeFrom(lanes.indexOf(from) + 1);
+            } catch (QueueUnavailableException e) {
+                return new Next(applied, Took.EMPTY, null); // recorded; the take is the caller's next call
+            }
+            // A new run of tasks, also when the others were empty and it is this lane's again.
+            takenInLane = 1;
             return new Next(applied, taken.took(), taken.entry());
         }
         return new Next(applied, took, entry);

@@ -352,11 +352,13 @@ public class QueueStats {
 
     /**
      * Answers whether the queue's Redis answers: a read of one of its keys on the shared pool (on a cluster, that
-     * asks the node serving the queue's slot, where a PING would go to any node).
+     * asks the node serving the queue's slot, where a PING would go to any node; with partitions, each's).
      */
     public boolean reachable() {
         try {
-            queue.client().exists(queue.keys().paused());
+            for (RedisKeys keys : queue.partitions()) { // with partitions: every partition's master
+                queue.client().exists(keys.paused());
+            }
             return true;
         } catch (JedisException e) {
             return false;

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -138,5 +139,34 @@ class EnqueueScriptTest {
         assertEquals("1", jedis.get(quota.key()), "replays count against no limit");
         long ttl = jedis.ttl(KEYS.idempotency(key));
         assertTrue(ttl > 23 * 3600 && ttl <= 24 * 3600, "remembered for 24 h");
+    }
+
+    @Test
+    void aPartitionedEnqueueCountsTheQuotasInTheFirstPartitionAndTheKeyWhereTheTasksGo() {
+        List<RedisKeys> partitions = RedisKeys.partitions("t", 2);
+        RedisKeys first = partitions.get(0);
+        RedisKeys second = partitions.get(1);
+        Quota quota = new Quota("RECIPIENT", first.limit("to:h", "z"), 1, Duration.ofHours(1));
+        Task task = task();
+        EnqueueRequest request = new EnqueueRequest(List.of(task), List.of(quota), "k", "f1");
+
+        assertEquals(Optional.empty(), EnqueueScript.seen(jedis, second, request));
+        assertEquals(new EnqueueOutcome.Accepted(""), EnqueueScript.admit(jedis, first, request, Instant.now()));
+        assertEquals(new EnqueueOutcome.Accepted(task.id()),
+                EnqueueScript.run(jedis, second, request, false, 0, Instant.now()));
+
+        // A replay is seen in the key's partition before the limits (which are used up now).
+        assertEquals(Optional.of(new EnqueueOutcome.Replayed(task.id())), EnqueueScript.seen(jedis, second,
+                new EnqueueRequest(List.of(task()), List.of(quota), "k", "f1")));
+        assertEquals(Optional.of(new EnqueueOutcome.KeyReused()), EnqueueScript.seen(jedis, second,
+                new EnqueueRequest(List.of(task()), List.of(quota), "k", "f2")));
+        assertTrue(EnqueueScript.admit(jedis, first, new EnqueueRequest(List.of(task()), List.of(quota), null, null),
+                Instant.now()) instanceof EnqueueOutcome.QuotaReached, "the quota counted once, in the first");
+        assertEquals("1", jedis.get(quota.key()));
+        assertEquals(0, jedis.llen(first.ready()), "the admission wrote no task");
+        assertEquals(null, jedis.hget(first.statsTotal(), "enqueued:mail"));
+        assertEquals(1, jedis.llen(second.ready()));
+        assertEquals("queued", jedis.hget(second.task(task.id()), "status"));
+        assertEquals("f1", jedis.hget(second.idempotency("k"), "fingerprint"));
     }
 }

@@ -108,4 +108,33 @@ class QueuePartitionsTest {
             assertEquals(null, consumer.takeBlocking(), "nothing left anywhere");
         }
     }
+
+    @Test
+    void workInOnePartitionOnlyIsAllTakenInRunsOfTasks() throws Exception {
+        List<RedisKeys> partitions = RedisKeys.partitions("one-" + UUID.randomUUID().toString().substring(0, 8), 3);
+        try (Jedis probe = new Jedis("127.0.0.1", port);
+             QueueConsumer consumer = new QueueConsumer(new RedisEndpoint(URI.create("redis://127.0.0.1:" + port)),
+                     partitions, "c1", KEEP, KEEP, Duration.ofSeconds(10), Map.of())) {
+            Set<String> enqueued = new HashSet<>();
+            for (int i = 0; i < 20; i++) {
+                Task task = Task.create("test", Map.of("n", String.valueOf(i)));
+                EnqueueScript.run(probe, partitions.get(1), EnqueueRequest.of(task), 0, Instant.now());
+                enqueued.add(task.id());
+            }
+            Set<String> ran = new HashSet<>();
+            int takesInOutcomes = 0;
+            String entry = consumer.takeBlocking();
+            while (entry != null) {
+                Task task = TaskCodec.decode(entry);
+                assertTrue(ran.add(task.id()), "once: " + task.id());
+                consumer.start(task, entry, Instant.now());
+                Next next = consumer.succeeded(task, entry, "ok", 1000, true);
+                takesInOutcomes += next.took() == Took.TAKEN ? 1 : 0;
+                entry = next.took() == Took.TAKEN ? next.entry() : consumer.takeBlocking();
+            }
+            assertEquals(enqueued, ran);
+            assertEquals(19, takesInOutcomes, "each outcome took the next task (after a look at the other lanes)");
+            assertEquals("20", probe.hget(partitions.get(1).statsTotal(), "succeeded:test"));
+        }
+    }
 }
