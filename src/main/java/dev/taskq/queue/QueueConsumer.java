@@ -232,7 +232,8 @@ public final class QueueConsumer implements AutoCloseable {
     public Next retryLater(Task task, String entry, int attempt, String error, Instant due, long runMicros,
                            boolean takeNext) {
         Instant now = Instant.now();
-        List<String> keyList = outcomeKeys(lane, now, lane.keys.task(task.id()), lane.keys.delayed(), lane.keys.failures());
+        RedisKeys keys = lane.keys;
+        List<String> keyList = outcomeKeys(lane, now, keys.task(task.id()), keys.delayed(), keys.failures());
         List<String> args = outcomeArgs(takeNext, entry, now);
         args.addAll(List.of(task.id(), task.type(), bounded(error), String.valueOf(attempt),
                 String.valueOf(due.toEpochMilli()), String.valueOf(DurationBuckets.of(runMicros)),
@@ -246,8 +247,9 @@ public final class QueueConsumer implements AutoCloseable {
      */
     public Next dead(Task task, String entry, int attempt, String error, long runMicros, boolean takeNext) {
         Instant now = Instant.now();
-        List<String> keyList = outcomeKeys(lane, now, lane.keys.task(task.id()), lane.keys.dead(), lane.keys.deadAt(),
-                lane.keys.failures());
+        RedisKeys keys = lane.keys;
+        List<String> keyList = outcomeKeys(lane, now, keys.task(task.id()), keys.dead(), keys.deadAt(),
+                keys.failures());
         List<String> args = outcomeArgs(takeNext, entry, now);
         args.addAll(List.of(task.id(), task.type(), bounded(error), String.valueOf(attempt),
                 deadLetter(task.id(), entry, error, now), String.valueOf(deadRetention.toSeconds()),
@@ -417,13 +419,15 @@ public final class QueueConsumer implements AutoCloseable {
      * outcome can be recorded for it from here: in the lane whose list holds it.
      */
     public void adopt(String entry) {
+        // Held in every lane first: a connection opened to look keeps it, wherever it is, on its list.
+        lanes.forEach(each -> each.held = entry);
         for (Lane each : lanes) {
             if (lanes.size() == 1 || withConnection(each, jedis -> jedis.lpos(each.processing, entry)) != null) {
                 lane = each;
-                each.held = entry;
-                return;
+                break;
             }
         }
+        lanes.forEach(each -> each.held = each == lane ? entry : null);
     }
 
     /** Forgets which entry this consumer runs: its next connection puts everything on its list back. */

@@ -67,7 +67,8 @@ class SendRateTest {
             List<Thread> servers = new ArrayList<>();
             for (int s = 0; s < 2; s++) {
                 QueueConsumer consumer = new QueueConsumer(new RedisEndpoint(URI.create("redis://127.0.0.1:" + port)),
-                        List.of(keys), "server-" + s, Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(10), rates);
+                        List.of(keys), "server-" + s, Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(10),
+                        rates);
                 Thread thread = new Thread(() -> drain(consumer, left, startedAt));
                 servers.add(thread);
                 thread.start();

@@ -138,8 +138,8 @@ class SentinelFailoverTest {
     /** A consumer loop as the worker runs it, without a handler: take, start, succeed, each retried on outages. */
     private Runnable consume(String id) {
         return () -> {
-            try (QueueConsumer consumer = new QueueConsumer(endpoint, List.of(keys), id, KEEP, KEEP, Duration.ofSeconds(10),
-                    Map.of())) {
+            try (QueueConsumer consumer = new QueueConsumer(endpoint, List.of(keys), id, KEEP, KEEP,
+                    Duration.ofSeconds(10), Map.of())) {
                 while (!stopped) {
                     String entry = retried(consumer::takeBlocking);
                     if (entry == null) {
