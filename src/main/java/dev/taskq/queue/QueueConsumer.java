@@ -134,12 +134,12 @@ public final class QueueConsumer implements AutoCloseable {
             Instant now = Instant.now();
             try {
                 next = next(candidate, TAKE, outcomeKeys(candidate, now), outcomeArgs(true, "", now));
+                if (next.took() != Took.EMPTY) {
+                    return next;
+                }
+                sweepIfIdle(candidate);
             } catch (QueueUnavailableException e) {
                 away = e;
-                continue;
-            }
-            if (next.took() != Took.EMPTY) {
-                return next;
             }
         }
         if (next == null) {
@@ -170,13 +170,22 @@ public final class QueueConsumer implements AutoCloseable {
             waitOn.held = entry;
             waitOn.emptyPops = 0;
             takenInLane = 1;
-        } else if (++waitOn.emptyPops % SWEEP_EVERY_EMPTY_POPS == 0) {
-            // Idle, so nothing of this consumer's is on its list: whatever is there is a stray (see the outcome
-            // scripts' finish), put back at the front of the queue. One LRANGE when there is none.
-            withConnection(waitOn, jedis -> TaskMoves.heldBy(jedis, waitOn.keys, consumerId, true, false,
-                    waitOn.held));
+        } else {
+            sweepIfIdle(waitOn);
         }
         return entry;
+    }
+
+    /**
+     * Called when a take found {@code in} empty. Every {@value #SWEEP_EVERY_EMPTY_POPS} times, this consumer holds
+     * nothing of its own there, so whatever is on its list there is a stray (see the outcome scripts' finish): put
+     * back at the front of the queue, one LRANGE when there is none. Per lane, so that a stray in a quiet partition
+     * is found while the others keep the consumer busy.
+     */
+    private void sweepIfIdle(Lane in) {
+        if (++in.emptyPops % SWEEP_EVERY_EMPTY_POPS == 0) {
+            withConnection(in, jedis -> TaskMoves.heldBy(jedis, in.keys, consumerId, true, false, in.held));
+        }
     }
 
     /**
@@ -408,10 +417,9 @@ public final class QueueConsumer implements AutoCloseable {
      * it, so that it runs again (its attempts are counted; out of them, it is dead-lettered).
      */
     public void putBack() {
-        for (Lane each : lanes) {
-            withConnection(each, jedis -> TaskMoves.heldBy(jedis, each.keys, consumerId, true, false, null));
-            each.held = null;
-        }
+        Lane current = lane; // only the lane of the run holds anything of this consumer's
+        withConnection(current, jedis -> TaskMoves.heldBy(jedis, current.keys, consumerId, true, false, null));
+        current.held = null;
     }
 
     /**

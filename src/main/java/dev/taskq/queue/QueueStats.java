@@ -307,8 +307,9 @@ public class QueueStats {
                 queue.client().lrange(keys.failures(), 0, limit - 1L).stream().map(QueueStats::object)
                         .filter(object -> object != null).forEach(failures::add);
             }
-            if (queue.partitions().size() > 1) { // ISO-8601 instants of one clock sort as text
-                failures.sort((a, b) -> b.getString("at", "").compareTo(a.getString("at", "")));
+            if (queue.partitions().size() > 1) {
+                failures.sort(java.util.Comparator.comparing((JsonObject failure) -> instantOr(failure, "at"))
+                        .reversed());
             }
             return failures.subList(0, Math.min(limit, failures.size()));
         } catch (JedisException e) {
@@ -352,13 +353,13 @@ public class QueueStats {
 
     /**
      * Answers whether the queue's Redis answers: a read of one of its keys on the shared pool (on a cluster, that
-     * asks the node serving the queue's slot, where a PING would go to any node; with partitions, each's).
+     * asks the node serving the queue's slot, where a PING would go to any node).
      */
     public boolean reachable() {
         try {
-            for (RedisKeys keys : queue.partitions()) { // with partitions: every partition's master
-                queue.client().exists(keys.paused());
-            }
+            // With partitions, the first: every submission's limits are counted there. Another partition's master
+            // away refuses (503) only the submissions that would go there, and holds up no server.
+            queue.client().exists(queue.keys().paused());
             return true;
         } catch (JedisException e) {
             return false;
@@ -396,6 +397,14 @@ public class QueueStats {
             history.add(minute);
         }
         return history;
+    }
+
+    private static Instant instantOr(JsonObject object, String name) {
+        try {
+            return Instant.parse(object.getString(name, ""));
+        } catch (RuntimeException e) {
+            return Instant.EPOCH;
+        }
     }
 
     private static Duration age(String entry, Instant now) {

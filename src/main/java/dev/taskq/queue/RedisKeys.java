@@ -29,7 +29,7 @@ public final class RedisKeys {
 
     /**
      * The keys of each of {@code count} partitions of one queue. Partition 0 is {@code {prefix}}; partition p the
-     * first {@code {prefix:p.k}} (k = 0, 1, …) whose slot lies in the middle of the p-th of {@code count} equal
+     * first {@code {prefix#p.k}} (k = 0, 1, …; a prefix cannot hold '#', so no other queue's tag) whose slot lies in the middle of the p-th of {@code count} equal
      * slot ranges after partition 0's: a cluster whose masters each hold an equal, contiguous share of the slots
      * (what {@code redis-cli --cluster create} makes) with as many masters as partitions has one partition on each.
      * The names depend on {@code count}: change it only when the queue is empty (README).
@@ -44,7 +44,7 @@ public final class RedisKeys {
             int low = ((firstRange + p) % count) * range + range / 4;
             int high = low + range / 2;
             for (int k = 0; ; k++) {
-                String tag = "{" + prefix + ":" + p + "." + k + "}";
+                String tag = "{" + prefix + "#" + p + "." + k + "}";
                 int slot = JedisClusterCRC16.getSlot(tag);
                 if (slot >= low && slot < high) {
                     partitions.add(new RedisKeys(tag, p));

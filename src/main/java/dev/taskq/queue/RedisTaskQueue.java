@@ -84,7 +84,9 @@ public class RedisTaskQueue {
                     return admitted;
                 }
             }
-            int backlogShare = settings.backlogCap() == 0 ? 0 : Math.max(1, settings.backlogCap() / partitions.size());
+            // Each partition holds its share of the cap; all of it while a send rate keeps every task in the first.
+            int shares = settings.mailRate().isLimited() ? 1 : partitions.size();
+            int backlogShare = settings.backlogCap() == 0 ? 0 : Math.max(1, settings.backlogCap() / shares);
             return EnqueueScript.runAndWait(client, partition, request, false, backlogShare, now, replicas);
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
@@ -167,57 +169,74 @@ public class RedisTaskQueue {
      */
     public void heartbeat(List<String> consumerIds, Map<String, Map<String, String>> descriptions) {
         long ttlMillis = settings.heartbeatTtl().toMillis();
-        try (AbstractPipeline pipeline = client.pipelined()) {
-            List<Response<String>> beats = new ArrayList<>();
-            // A consumer serves every partition, with a processing list, heartbeat and description in each.
-            for (RedisKeys partition : partitions) {
+        // A consumer serves every partition, with a processing list, heartbeat and description in each; each
+        // partition gets its own pipeline, so that one whose master is away leaves the others' heartbeats landing
+        // (the consumers go on taking tasks there).
+        inEveryPartition(partition -> {
+            try (AbstractPipeline pipeline = client.pipelined()) {
+                List<Response<String>> beats = new ArrayList<>();
                 for (String consumerId : consumerIds) {
                     beats.add(pipeline.psetex(partition.heartbeat(consumerId), ttlMillis, "alive"));
                 }
                 pipeline.sadd(partition.consumers(), consumerIds.toArray(String[]::new));
                 descriptions.forEach((consumerId, fields) -> pipeline.hset(partition.consumer(consumerId), fields));
+                pipeline.sync();
+                // A heartbeat that did not land must not pass unnoticed (an error reply does not make sync() throw).
+                beats.forEach(RedisFailures::reply);
             }
-            pipeline.sync();
-            // A heartbeat that did not land must not pass unnoticed (an error reply does not make sync() throw).
-            beats.forEach(RedisFailures::reply);
-        } catch (JedisException e) {
-            throw new QueueUnavailableException(e);
-        }
+            return 0;
+        });
     }
 
     /** Moves retries that are due, and parked tasks whose time to look again has come, back to the queue. */
     public long promoteDue(Iterable<String> taskTypes) {
         double now = System.currentTimeMillis();
-        try {
-            long moved = 0;
-            for (RedisKeys partition : partitions) {
-                moved += TaskMoves.fromWaitingSet(client, partition, partition.delayed(), now);
-                for (String type : taskTypes) {
-                    moved += TaskMoves.fromWaitingSet(client, partition, partition.parked(type), now);
-                }
+        return inEveryPartition(partition -> {
+            long moved = TaskMoves.fromWaitingSet(client, partition, partition.delayed(), now);
+            for (String type : taskTypes) {
+                moved += TaskMoves.fromWaitingSet(client, partition, partition.parked(type), now);
             }
             return moved;
-        } catch (JedisException e) {
-            throw new QueueUnavailableException(e);
-        }
+        });
     }
 
     /** Puts every parked task of this type back on the queue at once: the service it waited for answers again. */
     public long unpark(String taskType) {
-        try {
+        return inEveryPartition(partition -> {
             long moved = 0;
-            for (RedisKeys partition : partitions) {
-                long batch;
-                do {
-                    batch = TaskMoves.fromWaitingSet(client, partition, partition.parked(taskType),
-                            Double.POSITIVE_INFINITY);
-                    moved += batch;
-                } while (batch == TaskMoves.BATCH);
-            }
+            long batch;
+            do {
+                batch = TaskMoves.fromWaitingSet(client, partition, partition.parked(taskType),
+                        Double.POSITIVE_INFINITY);
+                moved += batch;
+            } while (batch == TaskMoves.BATCH);
             return moved;
-        } catch (JedisException e) {
-            throw new QueueUnavailableException(e);
+        });
+    }
+
+    /** Work done in one partition; returns how many tasks it moved. */
+    private interface PartitionWork {
+        long run(RedisKeys partition);
+    }
+
+    /**
+     * Does {@code work} in every partition and adds up what it moved. A partition whose master is away does not
+     * hold up the others: its failure is thrown (as an outage) once they are done.
+     */
+    private long inEveryPartition(PartitionWork work) {
+        long moved = 0;
+        JedisException away = null;
+        for (RedisKeys partition : partitions) {
+            try {
+                moved += work.run(partition);
+            } catch (JedisException e) {
+                away = e;
+            }
         }
+        if (away != null) {
+            throw new QueueUnavailableException(away);
+        }
+        return moved;
     }
 
     /** Shows operators that this server paused a task type ({@code state} JSON), or that it resumed (null). */
@@ -239,29 +258,17 @@ public class RedisTaskQueue {
      * returns how many tasks were moved. Safe to run on several servers at once.
      */
     public long reapOrphans() {
-        long moved = 0;
-        try {
-            for (RedisKeys partition : partitions) {
-                for (String consumerId : client.smembers(partition.consumers())) {
-                    moved += Math.max(0, TaskMoves.heldBy(client, partition, consumerId, false, true, null));
-                }
+        return inEveryPartition(partition -> {
+            long moved = 0;
+            for (String consumerId : client.smembers(partition.consumers())) {
+                moved += Math.max(0, TaskMoves.heldBy(client, partition, consumerId, false, true, null));
             }
-        } catch (JedisException e) {
-            throw new QueueUnavailableException(e);
-        }
-        return moved;
+            return moved;
+        });
     }
 
     /** At shutdown: puts whatever this consumer still holds back on the queue and forgets the consumer. */
     public long release(String consumerId) {
-        try {
-            long moved = 0;
-            for (RedisKeys partition : partitions) {
-                moved += TaskMoves.heldBy(client, partition, consumerId, true, true, null);
-            }
-            return moved;
-        } catch (JedisException e) {
-            throw new QueueUnavailableException(e);
-        }
+        return inEveryPartition(partition -> TaskMoves.heldBy(client, partition, consumerId, true, true, null));
     }
 }
