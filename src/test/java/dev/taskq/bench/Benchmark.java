@@ -18,10 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -44,8 +46,8 @@ public final class Benchmark {
             {"name": "Ann", "email": "ann@example.com", "message": "Hello there, this is a benchmark message."}""";
     /** The key prefix the benchmark deployment uses (the default of taskq.key-prefix). */
     private static final RedisKeys KEYS = new RedisKeys("taskq");
-    /** Tasks are written here first and renamed onto the ready list in one step, so a drain starts at once. */
-    private static final String FILL = "{taskq}:bench-fill";
+    /** The benchmark deployment's keys with {@code taskq.queue.partitions=3}, one partition per master of a cluster. */
+    private static final List<RedisKeys> PARTITIONS3 = RedisKeys.partitions("taskq", 3);
 
     private final BenchServers servers;
     private final Path packagedWar;
@@ -138,7 +140,7 @@ public final class Benchmark {
         log("a. HTTP enqueue");
         servers.deploy(packagedWar, "taskq.consumers=1\ntaskq.handler-timeout-seconds=3600\n");
         try (Jedis jedis = servers.redis()) {
-            enqueueDirectly(jedis, KEYS.ready(), List.of(Task.create(HoldHandler.TYPE, Map.of())));
+            enqueueDirectly(jedis, KEYS, KEYS.ready(), List.of(Task.create(HoldHandler.TYPE, Map.of())));
             waitUntil(() -> jedis.llen(KEYS.ready()) == 0, Duration.ofSeconds(30), "the hold task to be taken");
         }
         URI submissions = URI.create(servers.baseUrl() + "api/submissions");
@@ -228,39 +230,58 @@ public final class Benchmark {
     private double timeDrain(int count, String type, Map<String, String> payload, boolean waitForMails,
                              CpuMeter cpu) throws Exception {
         try (Jedis jedis = servers.redis()) {
-            fill(jedis, count, type, payload);
+            fill(jedis, KEYS, count, type, payload);
             return drainFilled(jedis, count, waitForMails, cpu);
         }
     }
 
-    /**
-     * Starts the drain of the tasks on the fill list in one step (RENAME onto the ready list) and returns the seconds
-     * until nothing waits or is held any more and, with {@code waitForMails}, the SMTP server has accepted as many
-     * more mails as there were tasks.
-     */
+    /** One partition of the queue: its keys, and a connection to the Redis (master) that holds them. */
+    private record Partition(Jedis jedis, RedisKeys keys) {
+    }
+
+    /** {@link #drainFilled(List, int, boolean, CpuMeter)} of an unpartitioned queue ({@link #KEYS}) on this Redis. */
     private double drainFilled(Jedis jedis, int count, boolean waitForMails, CpuMeter cpu) throws Exception {
+        return drainFilled(List.of(new Partition(jedis, KEYS)), count, waitForMails, cpu);
+    }
+
+    /**
+     * Starts the drain of the tasks on each partition's fill list (RENAME onto its ready list, one step each) and
+     * returns the seconds until nothing waits or is held any more in any partition and, with {@code waitForMails},
+     * the SMTP server has accepted as many more mails as there were tasks ({@code count}, over all partitions).
+     */
+    private double drainFilled(List<Partition> partitions, int count, boolean waitForMails, CpuMeter cpu)
+            throws Exception {
         long mailsBefore = servers.deliveries();
         cpu.start();
         long begin = System.nanoTime();
-        jedis.rename(FILL, KEYS.ready());
-        waitUntil(() -> drained(jedis) && (!waitForMails || servers.deliveries() - mailsBefore >= count),
+        for (Partition partition : partitions) {
+            partition.jedis().rename(fillList(partition.keys()), partition.keys().ready());
+        }
+        waitUntil(() -> partitions.stream().allMatch(Benchmark::drained)
+                        && (!waitForMails || servers.deliveries() - mailsBefore >= count),
                 Duration.ofMinutes(15), "the tasks to be drained");
         double seconds = (System.nanoTime() - begin) / 1e9;
         cpu.stop(count);
-        long failed = jedis.hlen(KEYS.dead()) + jedis.zcard(KEYS.delayed());
+        long failed = 0;
+        for (Partition partition : partitions) {
+            Jedis jedis = partition.jedis();
+            failed += jedis.hlen(partition.keys().dead()) + jedis.zcard(partition.keys().delayed());
+        }
         if (failed > 0) {
             throw new IllegalStateException(failed + " tasks failed during the drain: the figure would be wrong");
         }
         return seconds;
     }
 
-    /** Nothing waiting and nothing held by any consumer. */
-    private static boolean drained(Jedis jedis) {
-        if (jedis.llen(KEYS.ready()) > 0) {
+    /** Nothing waiting in the partition and nothing held there by any consumer. */
+    private static boolean drained(Partition partition) {
+        Jedis jedis = partition.jedis();
+        RedisKeys keys = partition.keys();
+        if (jedis.llen(keys.ready()) > 0) {
             return false;
         }
-        for (String consumer : jedis.smembers(KEYS.consumers())) {
-            if (jedis.exists(KEYS.processing(consumer))) {
+        for (String consumer : jedis.smembers(keys.consumers())) {
+            if (jedis.exists(keys.processing(consumer))) {
                 return false;
             }
         }
@@ -273,12 +294,12 @@ public final class Benchmark {
      */
     private double timeRawDrain(int threads, int count, CpuMeter cpu) throws Exception {
         try (Jedis jedis = servers.redis()) {
-            fill(jedis, count, NoopHandler.TYPE, Map.of());
+            fill(jedis, KEYS, count, NoopHandler.TYPE, Map.of());
             AtomicLong lastDone = new AtomicLong();
             List<Thread> workers = new ArrayList<>();
             cpu.start();
             long begin = System.nanoTime();
-            jedis.rename(FILL, KEYS.ready());
+            jedis.rename(fillList(KEYS), KEYS.ready());
             for (int i = 0; i < threads; i++) {
                 String processing = KEYS.processing("raw-" + i);
                 Thread worker = new Thread(() -> {
@@ -366,7 +387,7 @@ public final class Benchmark {
         long heapBefore = heapAfterGc();
         double large;
         try (Jedis jedis = servers.redis()) {
-            fill(jedis, backlogTasks, NoopHandler.TYPE, Map.of());
+            fill(jedis, KEYS, backlogTasks, NoopHandler.TYPE, Map.of());
             large = backlogTasks / drainFilled(jedis, backlogTasks, false, new CpuMeter(servers));
             // Finished records expire after a day: drop them, they are Redis' memory, not the JVM's. In SCAN-sized
             // steps: one call over a million keys outlasts any socket timeout and blocks Redis meanwhile.
@@ -385,11 +406,12 @@ public final class Benchmark {
     // ------------------------------------------------------------------------------------------------ h. scale-out
 
     /**
-     * h. The drain by two server processes on one Redis; the drain on a Redis Cluster of three masters (with a replica each; the queue's keys on one of them, there
-     * are no partitions), and behind Sentinels (a master and a replica), each beside the same drain on one Redis,
-     * 4 consumers; and the time from a master's SIGKILL to
-     * the first task taken on the node that replaces it, behind Sentinels and on the cluster, beside the time Redis
-     * itself took to promote that node.
+     * h. The drain by two server processes on one Redis; the drain on a Redis Cluster of three masters (with a
+     * replica each), first with the queue in three partitions ({@code taskq.queue.partitions=3}, one on each master),
+     * then unpartitioned (all its keys on one master); and behind Sentinels (a master and a replica); each beside the
+     * same drain on one Redis, 4 consumers. Then the time from a master's SIGKILL to the first task taken on the node
+     * that replaces it, behind Sentinels and on the cluster (unpartitioned), beside the time Redis itself took to
+     * promote that node.
      */
     private void scale() throws Exception {
         log("h. scale-out");
@@ -409,21 +431,67 @@ public final class Benchmark {
 
         String tag = "{taskq}";
         double clustered;
+        double partitioned;
+        // Each partition gets a third of the tasks: the drain counts what was filled.
+        int share = scaleTasks / PARTITIONS3.size();
         Recovery clusterRecovery;
         try (RedisClusterGroup cluster = new RedisClusterGroup(TestServers.freePorts(6))) {
+            // First partitioned (so that the unpartitioned deployment after it can go on to the master's SIGKILL).
+            List<Partition> partitions = new ArrayList<>();
+            try {
+                Set<Integer> masterPorts = new HashSet<>();
+                for (RedisKeys keys : PARTITIONS3) {
+                    int port = cluster.masterPortOf(keys.ready());
+                    masterPorts.add(port);
+                    partitions.add(new Partition(cluster.connect(port), keys));
+                }
+                if (masterPorts.size() != PARTITIONS3.size()) {
+                    throw new IllegalStateException("the partitions are not one per master: " + masterPorts);
+                }
+                servers.deploy(packagedWar, "taskq.consumers=4\nredis.cluster=" + cluster.nodes()
+                        + "\ntaskq.queue.partitions=" + PARTITIONS3.size() + "\n");
+                int warmUpShare = Math.min(scaleTasks, 20_000) / PARTITIONS3.size();
+                for (Partition partition : partitions) {
+                    fill(partition.jedis(), partition.keys(), warmUpShare, NoopHandler.TYPE, Map.of());
+                }
+                drainFilled(partitions, warmUpShare * PARTITIONS3.size(), false, new CpuMeter(servers));
+                List<Jedis> masters = partitions.stream().map(Partition::jedis).toList();
+                masters.forEach(Jedis::configResetStat);
+                for (Partition partition : partitions) {
+                    fill(partition.jedis(), partition.keys(), share, NoopHandler.TYPE, Map.of());
+                }
+                int filled = share * PARTITIONS3.size();
+                partitioned = filled / drainFilled(partitions, filled, false, new CpuMeter(servers));
+                commandsPerTask("drain.cluster3.partitions3", filled, masters);
+                // undeploy empties the benchmark's own Redis, not the cluster: empty its masters too (once the
+                // consumers are gone), so the unpartitioned drain starts on an empty cluster as it would alone.
+                servers.undeploy();
+                masters.forEach(Jedis::flushAll);
+            } finally {
+                servers.undeploy(); // for a failed measurement; a second one changes nothing
+                partitions.forEach(partition -> partition.jedis().close());
+            }
+
             servers.deploy(packagedWar, "taskq.consumers=4\nredis.cluster=" + cluster.nodes() + "\n");
             try (Jedis master = cluster.connect(cluster.masterPortOf(tag))) {
-                fill(master, Math.min(scaleTasks, 20_000), NoopHandler.TYPE, Map.of());
+                fill(master, KEYS, Math.min(scaleTasks, 20_000), NoopHandler.TYPE, Map.of());
                 drainFilled(master, Math.min(scaleTasks, 20_000), false, new CpuMeter(servers));
-                fill(master, scaleTasks, NoopHandler.TYPE, Map.of());
+                master.configResetStat();
+                fill(master, KEYS, scaleTasks, NoopHandler.TYPE, Map.of());
                 clustered = scaleTasks / drainFilled(master, scaleTasks, false, new CpuMeter(servers));
+                commandsPerTask("drain.cluster3", scaleTasks, List.of(master));
                 clusterRecovery = recovery(master, cluster.replicaPortOf(tag), true, () -> cluster.killMasterOf(tag));
             } finally {
                 servers.undeploy();
             }
         }
         report.add(new Report.Row("drain.cluster3", "h", "drain no-op tasks/s on a 3-master Redis Cluster (one queue,"
-                + " so one master), 4 consumers", clustered, single, "tasks/s", "the same on one Redis", "", null));
+                + " unpartitioned, so one master), 4 consumers", clustered, single, "tasks/s", "the same on one Redis",
+                "", null));
+        report.add(new Report.Row("drain.cluster3.partitions3", "h", "drain no-op tasks/s on a 3-master Redis Cluster,"
+                + " the queue in 3 partitions (one per master), 4 consumers", partitioned, single, "tasks/s",
+                "the same on one Redis (unpartitioned)", "", null));
+        report.detail("h.cluster3.partitions3VsUnpartitioned", partitioned / clustered);
 
         Recovery sentinelRecovery;
         double replicated;
@@ -431,7 +499,7 @@ public final class Benchmark {
             servers.deploy(packagedWar, "taskq.consumers=4\nredis.sentinels=" + sentinels.sentinelList()
                     + "\nredis.sentinel-master=" + SentinelGroup.MASTER + "\n");
             try (Jedis master = sentinels.connectMaster()) {
-                fill(master, scaleTasks, NoopHandler.TYPE, Map.of());
+                fill(master, KEYS, scaleTasks, NoopHandler.TYPE, Map.of());
                 replicated = scaleTasks / drainFilled(master, scaleTasks, false, new CpuMeter(servers));
                 sentinelRecovery = recovery(master, sentinels.replicaPort(), false, sentinels::killMaster);
             } finally {
@@ -465,8 +533,8 @@ public final class Benchmark {
      * list first gets shorter — a consumer took a task there (the list only changes by replication before).
      */
     private Recovery recovery(Jedis master, int replicaPort, boolean clusterNode, Kill kill) throws Exception {
-        fill(master, scaleTasks, NoopHandler.TYPE, Map.of());
-        master.rename(FILL, KEYS.ready());
+        fill(master, KEYS, scaleTasks, NoopHandler.TYPE, Map.of());
+        master.rename(fillList(KEYS), KEYS.ready());
         waitUntil(() -> master.llen(KEYS.ready()) < scaleTasks * 0.9, Duration.ofSeconds(60), "the drain to begin");
         AtomicLong promotedAt = new AtomicLong();
         AtomicLong tookAt = new AtomicLong();
@@ -547,9 +615,9 @@ public final class Benchmark {
         try (Jedis jedis = servers.redis()) {
             resetRedisStats();
             long empty = usedMemory(jedis);
-            fill(jedis, mailTasks, ConfirmationMailHandler.TYPE, payload);
+            fill(jedis, KEYS, mailTasks, ConfirmationMailHandler.TYPE, payload);
             long waiting = usedMemory(jedis);
-            List<String> sample = jedis.lrange(FILL, 0, 99);
+            List<String> sample = jedis.lrange(fillList(KEYS), 0, 99);
             double entryBytes = sample.stream().mapToInt(String::length).average().orElse(0);
             double waitingRecordBytes = sample.stream()
                     .mapToLong(entry -> memoryUsage(jedis, KEYS.task(idOf(entry)))).average().orElse(0);
@@ -696,23 +764,34 @@ public final class Benchmark {
 
     // --------------------------------------------------------------------------------------------------- helpers
 
-    /** Writes {@code count} tasks the way RedisTaskQueue.enqueue does (status record, then the entry) onto FILL. */
-    private static void fill(Jedis jedis, int count, String type, Map<String, String> payload) {
+    /**
+     * Tasks are written onto this list first, beside the partition's ready list (in its slot, so on its master), and
+     * renamed onto the ready list in one step, so a drain starts at once.
+     */
+    private static String fillList(RedisKeys keys) {
+        return keys.ready() + ":bench-fill";
+    }
+
+    /**
+     * Writes {@code count} tasks the way RedisTaskQueue.enqueue does (status record, then the entry) onto the fill
+     * list of the partition with these {@code keys}.
+     */
+    private static void fill(Jedis jedis, RedisKeys keys, int count, String type, Map<String, String> payload) {
         List<Task> batch = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             batch.add(Task.create(type, payload));
             if (batch.size() == 1000 || i == count - 1) {
-                enqueueDirectly(jedis, FILL, batch);
+                enqueueDirectly(jedis, keys, fillList(keys), batch);
                 batch.clear();
             }
         }
     }
 
-    private static void enqueueDirectly(Jedis jedis, String list, List<Task> tasks) {
+    private static void enqueueDirectly(Jedis jedis, RedisKeys keys, String list, List<Task> tasks) {
         try (Pipeline pipeline = jedis.pipelined()) {
             for (Task task : tasks) {
                 // The fields of the record RedisTaskQueue.enqueue writes.
-                pipeline.hset(KEYS.task(task.id()), Map.of("id", task.id(), "type", task.type(),
+                pipeline.hset(keys.task(task.id()), Map.of("id", task.id(), "type", task.type(),
                         "status", "queued", "attempts", "0", "createdAt", task.createdAt().toString()));
                 pipeline.lpush(list, TaskCodec.encode(task));
             }
@@ -761,20 +840,32 @@ public final class Benchmark {
         }
     }
 
-    /** Redis commands, MULTI/EXEC transactions and script calls per task since the last reset (upkeep included). */
+    /** {@link #commandsPerTask(String, int, List)} on the benchmark's one Redis. */
     private void commandsPerTask(String name, int tasks) {
         try (Jedis jedis = servers.redis()) {
-            String stats = jedis.info("commandstats");
-            long commands = Long.parseLong(infoField(jedis.info("stats"), "total_commands_processed"));
-            report.detail(name + ".redisCommandsPerTask", (double) commands / tasks);
-            for (String command : new String[] {"blmove", "multi", "eval", "evalsha", "lrem", "hset"}) {
-                report.detail(name + "." + command + "PerTask", (double) calls(stats, command) / tasks);
-            }
-            // A consumer's round trips: each script call and each blocking pop is one (upkeep is apart, pipelined).
-            double roundTrips = (double) (calls(stats, "evalsha") + calls(stats, "eval") + calls(stats, "blmove"))
-                    / tasks;
-            report.detail(name + ".consumerRoundTripsPerTask", roundTrips);
+            commandsPerTask(name, tasks, List.of(jedis));
         }
+    }
+
+    /**
+     * Redis commands, MULTI/EXEC transactions and script calls per task since the last reset (upkeep included),
+     * added up over these servers (the masters of a cluster that hold the queue).
+     */
+    private void commandsPerTask(String name, int tasks, List<Jedis> nodes) {
+        long commands = 0;
+        Map<String, Long> counted = new LinkedHashMap<>();
+        for (Jedis jedis : nodes) {
+            String stats = jedis.info("commandstats");
+            commands += Long.parseLong(infoField(jedis.info("stats"), "total_commands_processed"));
+            for (String command : new String[] {"blmove", "multi", "eval", "evalsha", "lrem", "hset"}) {
+                counted.merge(command, calls(stats, command), Long::sum);
+            }
+        }
+        report.detail(name + ".redisCommandsPerTask", (double) commands / tasks);
+        counted.forEach((command, calls) -> report.detail(name + "." + command + "PerTask", (double) calls / tasks));
+        // A consumer's round trips: each script call and each blocking pop is one (upkeep is apart, pipelined).
+        double roundTrips = (double) (counted.get("evalsha") + counted.get("eval") + counted.get("blmove")) / tasks;
+        report.detail(name + ".consumerRoundTripsPerTask", roundTrips);
     }
 
     private static long calls(String commandStats, String command) {
