@@ -22,7 +22,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * cap, idempotency key, status records, list pushes, events and counters, so a task is either fully accepted or
  * not at all), status lookup and the upkeep that keeps tasks moving (heartbeats, due retries, reaping dead
  * consumers); {@link DeadLetters} and {@link QueueStats} share its pool. Each consumer loop gets
- * its own connection through {@link #consumer(String, Map)}.
+ * its own connection through {@link #consumer(String, Map)}. With {@code taskq.queue.partitions} above 1 the
+ * queue's keys are several sets, one per hash tag ({@link RedisKeys#partitions}); the upkeep covers each.
  */
 @ApplicationScoped
 public class RedisTaskQueue {
@@ -57,7 +58,8 @@ public class RedisTaskQueue {
     /**
      * Accepts a request's tasks, all or nothing, in one round trip ({@code enqueue.lua}): an idempotency key seen
      * before answers with its task, a full backlog or a used-up quota refuses; otherwise each task's status record,
-     * queue entry, event and counters are written and the quotas counted.
+     * queue entry, event and counters are written and the quotas counted. A partitioned queue takes up to three
+     * round trips (the key looked up, the quotas counted in the first partition, the tasks written in theirs).
      *
      * @throws QueueUnavailableException when Redis did not answer; the tasks may or may not have been stored
      */
