@@ -338,17 +338,7 @@ public class QueueStats {
 
     /** A task's whole status record, fields in name order; empty when there is none (any more). */
     public Map<String, String> record(String taskId) {
-        try {
-            for (RedisKeys keys : queue.partitions()) {
-                Map<String, String> hash = queue.client().hgetAll(keys.task(taskId));
-                if (!hash.isEmpty()) {
-                    return new TreeMap<>(hash);
-                }
-            }
-            return new TreeMap<>();
-        } catch (JedisException e) {
-            throw new QueueUnavailableException(e);
-        }
+        return new TreeMap<>(queue.recordHash(taskId));
     }
 
     /**

@@ -110,15 +110,31 @@ public class RedisTaskQueue {
     }
 
     public Optional<TaskRecord> find(String taskId) {
+        Map<String, String> hash = recordHash(taskId);
+        return hash.isEmpty() ? Optional.empty() : Optional.of(TaskRecord.fromHash(hash));
+    }
+
+    /**
+     * A task's status record as stored, empty when there is none. A task id does not say which partition holds
+     * it: with partitions each is asked, in one pipelined round trip.
+     */
+    Map<String, String> recordHash(String taskId) {
         try {
-            // A task id does not say which partition holds it: ask each (one, unless the queue is partitioned).
-            for (RedisKeys partition : partitions) {
-                Map<String, String> hash = client.hgetAll(partition.task(taskId));
+            if (partitions.size() == 1) {
+                return client.hgetAll(keys.task(taskId));
+            }
+            List<Response<Map<String, String>>> replies = new ArrayList<>();
+            try (AbstractPipeline pipeline = client.pipelined()) {
+                partitions.forEach(partition -> replies.add(pipeline.hgetAll(partition.task(taskId))));
+                pipeline.sync();
+            }
+            for (Response<Map<String, String>> reply : replies) {
+                Map<String, String> hash = RedisFailures.reply(reply);
                 if (!hash.isEmpty()) {
-                    return Optional.of(TaskRecord.fromHash(hash));
+                    return hash;
                 }
             }
-            return Optional.empty();
+            return Map.of();
         } catch (JedisException e) {
             throw new QueueUnavailableException(e);
         }

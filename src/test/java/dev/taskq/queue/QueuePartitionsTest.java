@@ -67,9 +67,7 @@ class QueuePartitionsTest {
     void oneConsumerServesEveryPartitionInTurnAndRecordsEachOutcomeWhereTheTaskIs() throws Exception {
         List<RedisKeys> partitions = RedisKeys.partitions("parts-" + UUID.randomUUID().toString().substring(0, 8), 3);
         Map<String, Integer> partitionOf = new HashMap<>();
-        try (Jedis probe = new Jedis("127.0.0.1", port);
-             QueueConsumer consumer = new QueueConsumer(new RedisEndpoint(URI.create("redis://127.0.0.1:" + port)),
-                     partitions, "c1", KEEP, KEEP, Duration.ofSeconds(10), Map.of())) {
+        try (Jedis probe = new Jedis("127.0.0.1", port); QueueConsumer consumer = consumer(partitions)) {
             // Work waits in the first and the last partition only.
             for (int i = 0; i < 30; i++) {
                 for (int p : new int[] {0, 2}) {
@@ -79,18 +77,8 @@ class QueuePartitionsTest {
                 }
             }
 
-            // As a consumer loop does: the task an outcome took, else a (blocking) take.
-            List<Integer> order = new ArrayList<>();
-            Next next = consumer.take();
-            String entry = next.entry();
-            while (entry != null) {
-                Task task = TaskCodec.decode(entry);
-                order.add(partitionOf.get(task.id()));
-                assertEquals(Started.STARTED, consumer.start(task, entry, Instant.now()).status());
-                next = consumer.succeeded(task, entry, "<" + task.id() + "@example.com>", 1000, true);
-                assertTrue(next.applied());
-                entry = next.took() == Took.TAKEN ? next.entry() : consumer.takeBlocking();
-            }
+            List<Integer> order = drain(consumer, consumer.take().entry()).ran().stream()
+                    .map(task -> partitionOf.get(task.id())).toList();
 
             assertEquals(60, order.size(), "every task once: " + order);
             assertTrue(order.subList(0, 2 * QueueConsumer.TASKS_PER_LANE).containsAll(List.of(0, 2)),
@@ -112,29 +100,49 @@ class QueuePartitionsTest {
     @Test
     void workInOnePartitionOnlyIsAllTakenInRunsOfTasks() throws Exception {
         List<RedisKeys> partitions = RedisKeys.partitions("one-" + UUID.randomUUID().toString().substring(0, 8), 3);
-        try (Jedis probe = new Jedis("127.0.0.1", port);
-             QueueConsumer consumer = new QueueConsumer(new RedisEndpoint(URI.create("redis://127.0.0.1:" + port)),
-                     partitions, "c1", KEEP, KEEP, Duration.ofSeconds(10), Map.of())) {
+        try (Jedis probe = new Jedis("127.0.0.1", port); QueueConsumer consumer = consumer(partitions)) {
             Set<String> enqueued = new HashSet<>();
             for (int i = 0; i < 20; i++) {
                 Task task = Task.create("test", Map.of("n", String.valueOf(i)));
                 EnqueueScript.run(probe, partitions.get(1), EnqueueRequest.of(task), 0, Instant.now());
                 enqueued.add(task.id());
             }
+            Drained drained = drain(consumer, consumer.takeBlocking());
             Set<String> ran = new HashSet<>();
-            int takesInOutcomes = 0;
-            String entry = consumer.takeBlocking();
-            while (entry != null) {
-                Task task = TaskCodec.decode(entry);
-                assertTrue(ran.add(task.id()), "once: " + task.id());
-                consumer.start(task, entry, Instant.now());
-                Next next = consumer.succeeded(task, entry, "ok", 1000, true);
-                takesInOutcomes += next.took() == Took.TAKEN ? 1 : 0;
-                entry = next.took() == Took.TAKEN ? next.entry() : consumer.takeBlocking();
-            }
+            drained.ran().forEach(task -> assertTrue(ran.add(task.id()), "once: " + task.id()));
             assertEquals(enqueued, ran);
-            assertEquals(19, takesInOutcomes, "each outcome took the next task (after a look at the other lanes)");
+            assertEquals(19, drained.takenByOutcomes(),
+                    "each outcome took the next task (after a look at the other lanes)");
             assertEquals("20", probe.hget(partitions.get(1).statsTotal(), "succeeded:test"));
         }
+    }
+
+    private static QueueConsumer consumer(List<RedisKeys> partitions) {
+        return new QueueConsumer(new RedisEndpoint(URI.create("redis://127.0.0.1:" + port)), partitions, "c1", KEEP,
+                KEEP, Duration.ofSeconds(10), Map.of());
+    }
+
+    /** The tasks run, in order, and how many of them an outcome took (the others a take of their own). */
+    private record Drained(List<Task> ran, int takenByOutcomes) {
+    }
+
+    /**
+     * Runs tasks as a consumer loop does, from {@code first} until nothing is left: each started and succeeded
+     * (result {@code <id@example.com>}), then the task the outcome took, else a (blocking) take.
+     */
+    private static Drained drain(QueueConsumer consumer, String first) throws Exception {
+        List<Task> ran = new ArrayList<>();
+        int takenByOutcomes = 0;
+        String entry = first;
+        while (entry != null) {
+            Task task = TaskCodec.decode(entry);
+            ran.add(task);
+            assertEquals(Started.STARTED, consumer.start(task, entry, Instant.now()).status());
+            Next next = consumer.succeeded(task, entry, "<" + task.id() + "@example.com>", 1000, true);
+            assertTrue(next.applied());
+            takenByOutcomes += next.took() == Took.TAKEN ? 1 : 0;
+            entry = next.took() == Took.TAKEN ? next.entry() : consumer.takeBlocking();
+        }
+        return new Drained(ran, takenByOutcomes);
     }
 }
